@@ -1,0 +1,102 @@
+// offregion/detector.h: the detector, one event in, one verdict out.
+//
+// A Detector is built once from Options (periods, severities, reference
+// data and the pluggable parts) and then judges events in stream order.
+// Each event is classified (is the identity compute-attached?), its home
+// region resolved, its origin located and enriched with country and ASN,
+// and the rules of SPEC.md decide the outcome; the event is then learned.
+// Time is the events' own time, never the wall clock.
+//
+// Thread safety: Judge and JudgeRecord may be called from several threads
+// at once; calls are serialised inside, so each event sees the state that
+// every earlier call left. Stream order is the order in which calls enter.
+//
+//   offregion::Options options;
+//   options.activation = absl::ZeroDuration();
+//   auto detector = offregion::Detector::Create(std::move(options));
+//   if (!detector.ok()) return detector.status();
+//   offregion::Verdict v = (*detector)->JudgeRecord(line);
+
+#ifndef OFFREGION_DETECTOR_H_
+#define OFFREGION_DETECTOR_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "offregion/event.h"
+#include "offregion/geo.h"
+#include "offregion/home.h"
+#include "offregion/network.h"
+#include "offregion/state.h"
+#include "offregion/verdict.h"
+
+namespace offregion {
+
+// Returns the default severity of each variation, as SPEC.md lists them,
+// indexed by the Variation's value.
+std::array<Severity, kVariationCount> DefaultSeverities();
+
+struct Options {
+  // No alert until the observed event time spans this long. Default: 14d.
+  absl::Duration activation = absl::Hours(24 * 14);
+  // Countries and ASNs are remembered this long. Default: 30 days.
+  absl::Duration training = absl::Hours(24 * 30);
+  // Repeats of an alert key are suppressed this long. Default: 5 days.
+  absl::Duration dedup = absl::Hours(24 * 5);
+
+  // Severity of each variation, indexed by Variation. Default: SPEC.md's.
+  std::array<Severity, kVariationCount> severities = DefaultSeverities();
+
+  // Cloud ranges. Default: null, meaning the AWS snapshot shipped in the
+  // data folder (OFFREGION_DATA_DIR); Create fails if it cannot be read.
+  std::shared_ptr<const NetworkLocator> locator;
+
+  // Country and ASN. Default: null, meaning libloc at its default path when
+  // use_default_geo is true, or no geo data at all when it is false.
+  std::shared_ptr<const GeoProvider> geo;
+  // Default: true.
+  bool use_default_geo = true;
+
+  // The caller's inventory, asked after the record itself. Default: none.
+  std::shared_ptr<const HomeResolver> inventory;
+  // Whether AssumeRole records and learned regions resolve home regions.
+  // Default: true for both.
+  bool resolve_by_issuance = true;
+  bool resolve_by_learning = true;
+
+  // Stores. Default: null, meaning bounded in-memory ones.
+  std::shared_ptr<ProfileStore> profiles;
+  std::shared_ptr<DedupCache> dedup_cache;
+
+  // Bounds of the detector's own tables (issuance records, learned
+  // regions): entries kept before the oldest are forgotten. Default: 1M.
+  size_t max_tracked_sessions = 1'000'000;
+};
+
+class Detector {
+ public:
+  // Returns a detector, or InvalidArgument for negative periods, or the
+  // error of loading a default that was asked for (the AWS ranges, libloc).
+  static absl::StatusOr<std::unique_ptr<Detector>> Create(Options options);
+
+  virtual ~Detector() = default;
+
+  // Judges one event and then learns from it. Always returns a verdict.
+  virtual Verdict Judge(const Event& event) = 0;
+
+  // Parses one CloudTrail record and judges it. A record that cannot be
+  // read gets an kInvalid verdict whose `error` says why.
+  virtual Verdict JudgeRecord(absl::string_view json) = 0;
+
+  // Returns the newest event time seen (the watermark), or InfinitePast.
+  virtual absl::Time watermark() const = 0;
+};
+
+}  // namespace offregion
+
+#endif  // OFFREGION_DETECTOR_H_

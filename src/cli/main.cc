@@ -1,0 +1,241 @@
+// The offregion command: `offregion scan [options] FILE...`.
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "offregion/config.h"
+#include "offregion/detector.h"
+#include "offregion/geo.h"
+#include "offregion/home.h"
+#include "offregion/network.h"
+#include "src/cli/scan.h"
+
+ABSL_FLAG(double, activation_days, 14,
+          "No alert until the observed event time spans this many days");
+ABSL_FLAG(double, training_days, 30,
+          "Countries and ASNs are remembered this many days");
+ABSL_FLAG(double, dedup_days, 5,
+          "Repeats of an alert are suppressed this many days");
+ABSL_FLAG(std::string, aws_ranges, OFFREGION_DEFAULT_AWS_RANGES,
+          "AWS ranges in the published ip-ranges.json format");
+ABSL_FLAG(std::string, geo_table, "",
+          "CSV network,country,asn,as_org used instead of the default "
+          "libloc database");
+ABSL_FLAG(bool, no_default_geo, false,
+          "Do not use the libloc database for country and ASN");
+ABSL_FLAG(std::string, inventory, "",
+          "CSV compute_id,region[,account]: where compute resources run");
+ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl");
+ABSL_FLAG(bool, all, false, "Print every verdict, not only alerts");
+ABSL_FLAG(std::vector<std::string>, severity, {},
+          "Severity overrides, VARIATION=SEVERITY,... e.g. "
+          "outside_region=medium");
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: offregion scan [options] FILE...\n"
+    "\n"
+    "Judges every CloudTrail record in FILE... (\"-\" is standard input;\n"
+    "S3 delivery files, JSON arrays, JSON Lines, gzip or not) and prints\n"
+    "verdicts as JSON Lines: alerts only, or every verdict with --all.\n"
+    "A summary goes to standard error. Exit status: 0 when the scan\n"
+    "completed, 1 when an input could not be read at all, 2 for bad usage.\n"
+    "\n"
+    "options:\n"
+    "  --activation-days=N   no alert until events span N days (14)\n"
+    "  --training-days=N     profile window in days (30)\n"
+    "  --dedup-days=N        suppress repeats for N days (5)\n"
+    "  --aws-ranges=FILE     AWS ip-ranges.json (the shipped snapshot)\n"
+    "  --geo-table=FILE      CSV network,country,asn,as_org instead of "
+    "libloc\n"
+    "  --no-default-geo      no country/ASN data unless --geo-table\n"
+    "  --inventory=FILE      CSV compute_id,region[,account]\n"
+    "  --severity=V=S,...    override the severity of variations\n"
+    "  --format=jsonl        output format\n"
+    "  --all                 print every verdict\n"
+    "  --help                this text\n";
+
+constexpr int kExitOk = 0;
+constexpr int kExitInput = 1;
+constexpr int kExitUsage = 2;
+
+int UsageError(absl::string_view message) {
+  absl::FPrintF(stderr, "offregion: %s\n(see offregion --help)\n", message);
+  return kExitUsage;
+}
+
+// Returns why the flags in argv would be rejected, or "" when they are
+// fine. Abseil would exit with status 1 on its own; usage errors are 2.
+std::string CheckFlags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(arg, absl::MaxSplits('=', 1));
+    const bool has_value = absl::StrContains(arg, '=');
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(kv.first);
+    if (flag == nullptr && absl::StartsWith(kv.first, "no")) {
+      flag = absl::FindCommandLineFlag(kv.first.substr(2));
+      if (flag != nullptr && flag->IsOfType<bool>() && !has_value) continue;
+      flag = nullptr;
+    }
+    if (flag == nullptr) return absl::StrCat("unknown option --", kv.first);
+    if (flag->IsOfType<bool>() && !has_value) continue;
+    std::string value(kv.second);
+    if (!has_value) {
+      if (i + 1 >= argc) return absl::StrCat("--", kv.first, " needs a value");
+      value = argv[++i];
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::StrCat("--", kv.first, ": ", error);
+    }
+  }
+  return "";
+}
+
+// Returns argv with option names spelled with dashes (--activation-days)
+// turned into the underscores Abseil's flags use (--activation_days).
+std::vector<std::string> Normalize(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string& arg = args[i];
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "--")) continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + end, '-', '_');
+  }
+  return args;
+}
+
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h" || arg == "help") return true;
+  }
+  return false;
+}
+
+absl::StatusOr<absl::Duration> Days(double days, absl::string_view name) {
+  if (!(days >= 0) || days > 36500) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be between 0 and 36500"));
+  }
+  return absl::Seconds(days * 86400);
+}
+
+absl::Status ApplySeverities(offregion::Options& options) {
+  for (const std::string& item : absl::GetFlag(FLAGS_severity)) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    offregion::Variation variation;
+    offregion::Severity severity;
+    if (!offregion::ParseVariation(kv.first, &variation)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--severity: unknown variation \"", kv.first, "\""));
+    }
+    if (!offregion::ParseSeverity(kv.second, &severity)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--severity: unknown severity \"", kv.second, "\""));
+    }
+    options.severities[static_cast<size_t>(variation)] = severity;
+  }
+  return absl::OkStatus();
+}
+
+// Builds the options from the flags. Errors are usage errors (bad values)
+// or input errors (reference files that cannot be read); the bool says
+// which.
+absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
+  *input_error = false;
+  auto activation = Days(absl::GetFlag(FLAGS_activation_days),
+                         "activation-days");
+  auto training = Days(absl::GetFlag(FLAGS_training_days), "training-days");
+  auto dedup = Days(absl::GetFlag(FLAGS_dedup_days), "dedup-days");
+  for (const auto* d : {&activation, &training, &dedup}) {
+    if (!d->ok()) return d->status();
+  }
+  options.activation = *activation;
+  options.training = *training;
+  options.dedup = *dedup;
+  if (absl::Status s = ApplySeverities(options); !s.ok()) return s;
+  if (absl::GetFlag(FLAGS_format) != "jsonl") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format: unknown format \"", absl::GetFlag(FLAGS_format), "\""));
+  }
+
+  *input_error = true;
+  auto ranges =
+      offregion::CloudRanges::LoadAwsFile(absl::GetFlag(FLAGS_aws_ranges));
+  if (!ranges.ok()) return ranges.status();
+  options.locator = std::move(*ranges);
+  // TODO(#3): chain the geo table in front of MaxMind and libloc.
+  if (const std::string path = absl::GetFlag(FLAGS_geo_table); !path.empty()) {
+    auto table = offregion::GeoTable::LoadFile(path);
+    if (!table.ok()) return table.status();
+    options.geo = std::move(*table);
+  }
+  options.use_default_geo = !absl::GetFlag(FLAGS_no_default_geo);
+  if (const std::string path = absl::GetFlag(FLAGS_inventory); !path.empty()) {
+    auto inventory = offregion::Inventory::LoadFile(path);
+    if (!inventory.ok()) return inventory.status();
+    options.inventory = std::move(*inventory);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  if (argc < 2 || WantsHelp(argc, argv)) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  if (absl::string_view(argv[1]) != "scan") {
+    return UsageError(absl::StrCat("unknown command \"", argv[1], "\""));
+  }
+  std::vector<std::string> normal = Normalize(argc - 1, argv + 1);
+  std::vector<char*> pointers;
+  for (std::string& arg : normal) pointers.push_back(arg.data());
+  const int count = static_cast<int>(pointers.size());
+  if (std::string error = CheckFlags(count, pointers.data());
+      !error.empty()) {
+    return UsageError(error);
+  }
+  std::vector<char*> args = absl::ParseCommandLine(count, pointers.data());
+  std::vector<std::string> paths(args.begin() + 1, args.end());
+  if (paths.empty()) return UsageError("no input files");
+
+  offregion::Options options;
+  bool input_error = false;
+  if (absl::Status s = BuildOptions(options, &input_error); !s.ok()) {
+    if (!input_error) return UsageError(s.message());
+    absl::FPrintF(stderr, "offregion: %s\n", s.message());
+    return kExitInput;
+  }
+  auto detector = offregion::Detector::Create(std::move(options));
+  if (!detector.ok()) {
+    absl::FPrintF(stderr, "offregion: %s\n", detector.status().message());
+    return kExitInput;
+  }
+  offregion::cli::ScanSummary summary =
+      offregion::cli::Scan(**detector, paths, absl::GetFlag(FLAGS_all),
+                           stdout, stderr);
+  offregion::cli::PrintSummary(summary, stderr);
+  return summary.unreadable_files > 0 ? kExitInput : kExitOk;
+}

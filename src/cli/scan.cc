@@ -1,0 +1,99 @@
+// The scan loop: files in, JSON Lines verdicts out, a summary at the end.
+
+#include "src/cli/scan.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "offregion/cloudtrail.h"
+
+namespace offregion::cli {
+namespace {
+
+Verdict InvalidVerdict(const RawRecord& record) {
+  Verdict v;
+  v.outcome = Outcome::kInvalid;
+  v.error = std::string(record.status.message());
+  v.explanation = "record could not be read: " + v.error;
+  return v;
+}
+
+void Count(const Verdict& v, ScanSummary* summary) {
+  ++summary->records;
+  ++summary->by_outcome[static_cast<size_t>(v.outcome)];
+  if (v.outcome == Outcome::kAlert) {
+    ++summary->alerts_by_severity[static_cast<size_t>(v.severity)];
+  }
+}
+
+void ScanFile(Detector& detector, const std::string& path, bool all,
+              FILE* out, FILE* err, ScanSummary* summary) {
+  ++summary->files;
+  auto reader = RecordReader::Open(path);
+  if (!reader.ok()) {
+    ++summary->unreadable_files;
+    absl::FPrintF(err, "offregion: %s\n", reader.status().message());
+    return;
+  }
+  RawRecord record;
+  while ((*reader)->Next(&record)) {
+    Verdict v = record.status.ok() ? detector.JudgeRecord(record.json)
+                                   : InvalidVerdict(record);
+    if (v.outcome == Outcome::kInvalid && record.status.ok()) {
+      v.error = absl::StrCat(record.location, ": ", v.error);
+    }
+    Count(v, summary);
+    if (all || v.outcome == Outcome::kAlert) {
+      std::string line = VerdictToJson(v);
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), out);
+    }
+  }
+  if (!(*reader)->status().ok()) {
+    ++summary->broken_files;
+    absl::FPrintF(err, "offregion: %s\n", (*reader)->status().message());
+  }
+}
+
+}  // namespace
+
+ScanSummary Scan(Detector& detector, const std::vector<std::string>& paths,
+                 bool all, FILE* out, FILE* err) {
+  ScanSummary summary;
+  const absl::Time start = absl::Now();
+  for (const std::string& path : paths) {
+    ScanFile(detector, path, all, out, err, &summary);
+  }
+  std::fflush(out);
+  summary.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return summary;
+}
+
+void PrintSummary(const ScanSummary& s, FILE* err) {
+  std::vector<std::string> outcomes;
+  for (size_t i = 0; i < std::size(s.by_outcome); ++i) {
+    outcomes.push_back(absl::StrCat(OutcomeName(static_cast<Outcome>(i)), " ",
+                                    s.by_outcome[i]));
+  }
+  std::vector<std::string> severities;
+  for (size_t i = std::size(s.alerts_by_severity) - 1; i >= 1; --i) {
+    severities.push_back(absl::StrCat(SeverityName(static_cast<Severity>(i)),
+                                      " ", s.alerts_by_severity[i]));
+  }
+  const double rate = s.seconds > 0 ? s.records / s.seconds : 0;
+  absl::FPrintF(err, "offregion: %d records from %d files in %.3f s "
+                "(%.0f records/s)\n", s.records, s.files, s.seconds, rate);
+  absl::FPrintF(err, "offregion: verdicts: %s\n",
+                absl::StrJoin(outcomes, ", "));
+  absl::FPrintF(err, "offregion: alerts by severity: %s\n",
+                absl::StrJoin(severities, ", "));
+  absl::FPrintF(err, "offregion: invalid records: %d; unreadable files: %d; "
+                "files that ended early: %d\n",
+                s.by_outcome[static_cast<size_t>(Outcome::kInvalid)],
+                s.unreadable_files, s.broken_files);
+}
+
+}  // namespace offregion::cli

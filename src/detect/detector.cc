@@ -1,0 +1,374 @@
+// The Detector: classify, home, origin, enrich, decide, dedup, learn.
+
+#include "offregion/detector.h"
+
+#include <cstdlib>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "offregion/cloudtrail.h"
+#include "offregion/config.h"
+#include "src/detect/classify.h"
+#include "src/detect/explain.h"
+#include "src/home/resolvers.h"
+
+namespace offregion {
+namespace {
+
+using internal::Classification;
+
+// How often, in event time, old state is swept out.
+constexpr absl::Duration kExpiryInterval = absl::Hours(1);
+
+// Returns a stable id for an alert on `event`: the same record always gets
+// the same id (FNV-1a over the identifying fields).
+std::string AlertId(const Event& event, absl::string_view key) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  auto mix = [&hash](absl::string_view text) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 0x100000001b3ULL;
+    }
+    hash ^= 0xff;
+    hash *= 0x100000001b3ULL;
+  };
+  mix(key);
+  mix(event.event_id);
+  mix(absl::StrCat(absl::ToUnixNanos(event.time)));
+  return absl::StrFormat("oa-%016x", hash);
+}
+
+Verdict StartVerdict(const Event& event) {
+  Verdict v;
+  v.event_id = event.event_id;
+  v.event_time = event.time;
+  v.event_name = event.event_name;
+  v.account = event.account;
+  v.identity = event.identity;
+  v.error_code = event.error_code;
+  v.origin.address = event.source;
+  return v;
+}
+
+bool IsInside(const Origin& origin, Provider home_provider,
+              const std::string& home_region) {
+  switch (origin.kind) {
+    case OriginKind::kInternal:
+      return true;
+    case OriginKind::kVpcEndpoint:
+    case OriginKind::kCloud:
+      return origin.provider == home_provider && !origin.region.empty() &&
+             origin.region == home_region;
+    default:
+      return false;
+  }
+}
+
+Variation ChooseVariation(const Verdict& v, Provider home_provider) {
+  if (!v.error_code.empty()) return Variation::kFailedOutsideRegion;
+  if (v.origin.kind == OriginKind::kForeignVpcEndpoint) {
+    return Variation::kForeignVpcEndpoint;
+  }
+  if (v.identity_class == IdentityClass::kAwsLambda) {
+    return Variation::kLambdaOutsideRegion;
+  }
+  if (v.unusual_country && v.unusual_asn) {
+    return Variation::kOutsideRegionUnusualGeoAndAsn;
+  }
+  if (v.unusual_country) return Variation::kOutsideRegionUnusualGeo;
+  if (v.unusual_asn) return Variation::kOutsideRegionUnusualAsn;
+  if (v.origin.kind == OriginKind::kCloud &&
+      v.origin.provider == home_provider) {
+    return Variation::kOutsideRegionSameCloud;
+  }
+  return Variation::kOutsideRegion;
+}
+
+class DetectorImpl : public Detector {
+ public:
+  explicit DetectorImpl(Options options)
+      : options_(std::move(options)),
+        issuances_(std::max<size_t>(1, options_.max_tracked_sessions)),
+        learned_(std::max<size_t>(1, options_.max_tracked_sessions)) {}
+
+  Verdict Judge(const Event& event) override {
+    absl::MutexLock lock(&mu_);
+    return JudgeLocked(event);
+  }
+
+  Verdict JudgeRecord(absl::string_view json) override {
+    absl::StatusOr<Event> event = ParseCloudTrailRecord(json);
+    if (!event.ok()) {
+      Verdict v;
+      v.outcome = Outcome::kInvalid;
+      v.error = std::string(event.status().message());
+      v.explanation = "record could not be read: " + v.error;
+      return v;
+    }
+    return Judge(*event);
+  }
+
+  absl::Time watermark() const override {
+    absl::MutexLock lock(&mu_);
+    return watermark_;
+  }
+
+ private:
+  Verdict JudgeLocked(const Event& event);
+  void Observe(absl::Time time);
+  bool Active() const;
+  absl::Status Locate(const Event& event, Origin* origin) const;
+  std::optional<HomeAnswer> ResolveHome(const Event& event,
+                                        const Classification& c) const;
+  void FindUnusual(const Event& event, const std::string& profile_key,
+                   Verdict* v) const;
+  void Decide(const Event& event, Verdict* v);
+  void Learn(const Event& event, const Classification& c,
+             const std::string& profile_key, const Origin& origin);
+
+  const Options options_;
+  mutable absl::Mutex mu_;
+  internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
+  internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
+  absl::Time earliest_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::Time watermark_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Time last_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+void DetectorImpl::Observe(absl::Time time) {
+  earliest_ = std::min(earliest_, time);
+  watermark_ = std::max(watermark_, time);
+  if (watermark_ - last_expiry_ < kExpiryInterval) return;
+  last_expiry_ = watermark_;
+  options_.profiles->Expire(watermark_ - options_.training);
+  options_.dedup_cache->Expire(watermark_ - options_.dedup);
+  issuances_.Expire(watermark_ - options_.training);
+  learned_.Expire(watermark_ - options_.training);
+}
+
+bool DetectorImpl::Active() const {
+  return watermark_ - earliest_ >= options_.activation;
+}
+
+absl::Status DetectorImpl::Locate(const Event& event, Origin* origin) const {
+  if (!event.vpc_endpoint_id.empty()) {
+    const bool own = event.vpc_endpoint_account.empty() ||
+                     event.vpc_endpoint_account == event.account;
+    origin->kind =
+        own ? OriginKind::kVpcEndpoint : OriginKind::kForeignVpcEndpoint;
+    origin->provider = event.provider;
+    if (own) origin->region = event.call_region;
+    return absl::OkStatus();
+  }
+  if (event.source.empty()) {
+    return absl::InvalidArgumentError("record has no sourceIPAddress");
+  }
+  absl::StatusOr<IpAddress> address = IpAddress::Parse(event.source);
+  if (!address.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sourceIPAddress \"", event.source,
+        "\" is neither an IP address nor a service name"));
+  }
+  if (address->IsInternal()) {
+    origin->kind = OriginKind::kInternal;
+    return absl::OkStatus();
+  }
+  std::optional<CloudLocation> cloud = options_.locator->Locate(*address);
+  origin->kind = cloud ? OriginKind::kCloud : OriginKind::kInternet;
+  if (cloud) {
+    origin->provider = cloud->provider;
+    origin->region = cloud->region;
+  }
+  if (options_.geo == nullptr) return absl::OkStatus();
+  absl::StatusOr<GeoInfo> geo = options_.geo->Lookup(*address);
+  if (!geo.ok()) return absl::OkStatus();  // no geo data is not evidence
+  origin->country = geo->country;
+  origin->asn = geo->asn;
+  origin->as_org = geo->as_org;
+  origin->geo_source = geo->source;
+  return absl::OkStatus();
+}
+
+std::optional<HomeAnswer> DetectorImpl::ResolveHome(
+    const Event& event, const Classification& c) const {
+  std::string region =
+      internal::RegionFromRecord(event, c.identity_class, c.compute_id);
+  if (!region.empty()) return HomeAnswer{region, HomeSource::kEvent};
+  if (options_.inventory != nullptr) {
+    HomeQuery query{&event, c.identity_class, event.account, event.identity,
+                    c.compute_id};
+    std::optional<HomeAnswer> answer = options_.inventory->Resolve(query);
+    if (answer && !answer->region.empty()) return answer;
+  }
+  if (options_.resolve_by_issuance) {
+    const internal::IssuanceTable::Entry* issued =
+        issuances_.Find(event.account, event.identity, event.session_name);
+    if (issued != nullptr && !issued->region.empty() &&
+        (issued->issuer == "ec2.amazonaws.com" ||
+         issued->issuer == "lambda.amazonaws.com")) {
+      return HomeAnswer{issued->region, HomeSource::kIssuance};
+    }
+  }
+  if (options_.resolve_by_learning) {
+    region = learned_.MostFrequent(event.account, c.compute_id,
+                                   event.time - options_.training);
+    if (!region.empty()) return HomeAnswer{region, HomeSource::kLearned};
+  }
+  return std::nullopt;
+}
+
+void DetectorImpl::FindUnusual(const Event& event,
+                               const std::string& profile_key,
+                               Verdict* v) const {
+  const absl::Time since = event.time - options_.training;
+  const ProfileStore& profiles = *options_.profiles;
+  if (!v->origin.country.empty()) {
+    v->unusual_country =
+        profiles.LastSeenCountry(profile_key, v->origin.country) < since;
+  }
+  if (v->origin.asn != 0) {
+    v->unusual_asn = profiles.LastSeenAsn(profile_key, v->origin.asn) < since;
+  }
+}
+
+void DetectorImpl::Decide(const Event& event, Verdict* v) {
+  v->variation = ChooseVariation(*v, event.provider);
+  v->severity = options_.severities[static_cast<size_t>(v->variation)];
+  const std::string key =
+      absl::StrCat(v->account, "|", v->identity, "|", v->compute_id);
+  v->alert_id = AlertId(event, key);
+  std::optional<DedupEntry> last = options_.dedup_cache->Find(key);
+  if (last && absl::AbsDuration(event.time - last->time) < options_.dedup &&
+      last->severity >= v->severity) {
+    v->outcome = Outcome::kSuppressed;
+    v->duplicate_of = last->alert_id;
+    return;
+  }
+  v->outcome = Outcome::kAlert;
+  options_.dedup_cache->Put(key, DedupEntry{v->alert_id, v->severity,
+                                            event.time});
+}
+
+void DetectorImpl::Learn(const Event& event, const Classification& c,
+                         const std::string& profile_key,
+                         const Origin& origin) {
+  if (!event.error_code.empty()) return;
+  options_.profiles->Record(profile_key, origin.country, origin.asn,
+                            event.time);
+  if (origin.kind == OriginKind::kCloud && origin.provider == event.provider &&
+      !origin.region.empty()) {
+    learned_.Record(event.account, c.compute_id, origin.region, event.time);
+  }
+}
+
+Verdict DetectorImpl::JudgeLocked(const Event& event) {
+  Verdict v = StartVerdict(event);
+  if (event.kind == RecordKind::kNotACall) {
+    v.explanation = event.not_a_call_reason;
+    return v;
+  }
+  Observe(event.time);
+  if (event.issuance && event.error_code.empty()) {
+    issuances_.Add(*event.issuance, event.time);
+  }
+
+  const Classification c =
+      internal::Classify(event, issuances_, options_.inventory.get());
+  v.identity_class = c.identity_class;
+  v.compute_id = c.compute_id;
+  if (c.identity_class == IdentityClass::kNone) {
+    v.explanation = c.reason;
+    return v;
+  }
+  if (std::string actor = internal::ServiceActor(event); !actor.empty()) {
+    v.explanation = absl::StrCat("call made by ", actor,
+                                 " on the identity's behalf");
+    return v;
+  }
+
+  if (absl::Status located = Locate(event, &v.origin); !located.ok()) {
+    v.outcome = Outcome::kInvalid;
+    v.error = std::string(located.message());
+    v.explanation = "record could not be judged: " + v.error;
+    return v;
+  }
+  const std::string profile_key = absl::StrCat(v.account, "|", v.identity);
+  std::optional<HomeAnswer> home = ResolveHome(event, c);
+  if (home) {
+    v.home_region = home->region;
+    v.home_source = home->source;
+  }
+
+  if (!Active()) {
+    v.outcome = Outcome::kLearning;
+  } else if (!home) {
+    v.outcome = Outcome::kUnresolved;
+  } else if (IsInside(v.origin, event.provider, home->region)) {
+    v.outcome = Outcome::kInRegion;
+  } else {
+    FindUnusual(event, profile_key, &v);
+    Decide(event, &v);
+  }
+  v.explanation = internal::Explain(v, options_.training);
+  Learn(event, c, profile_key, v.origin);
+  return v;
+}
+
+}  // namespace
+
+std::array<Severity, kVariationCount> DefaultSeverities() {
+  std::array<Severity, kVariationCount> s{};
+  s[static_cast<size_t>(Variation::kNone)] = Severity::kNone;
+  s[static_cast<size_t>(Variation::kOutsideRegionUnusualGeoAndAsn)] =
+      Severity::kHigh;
+  s[static_cast<size_t>(Variation::kOutsideRegionUnusualGeo)] =
+      Severity::kMedium;
+  s[static_cast<size_t>(Variation::kOutsideRegionUnusualAsn)] = Severity::kLow;
+  s[static_cast<size_t>(Variation::kOutsideRegion)] = Severity::kLow;
+  s[static_cast<size_t>(Variation::kOutsideRegionSameCloud)] =
+      Severity::kInformational;
+  s[static_cast<size_t>(Variation::kFailedOutsideRegion)] =
+      Severity::kInformational;
+  s[static_cast<size_t>(Variation::kLambdaOutsideRegion)] =
+      Severity::kInformational;
+  s[static_cast<size_t>(Variation::kForeignVpcEndpoint)] = Severity::kHigh;
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(Options options) {
+  if (options.activation < absl::ZeroDuration() ||
+      options.training <= absl::ZeroDuration() ||
+      options.dedup < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "periods must not be negative, and training must be positive");
+  }
+  if (options.locator == nullptr) {
+    auto ranges = CloudRanges::LoadAwsFile(OFFREGION_DEFAULT_AWS_RANGES);
+    if (!ranges.ok()) {
+      return absl::Status(ranges.status().code(),
+                          absl::StrCat("default AWS ranges: ",
+                                       ranges.status().message()));
+    }
+    options.locator = std::move(*ranges);
+  }
+  if (options.geo == nullptr && options.use_default_geo) {
+    auto libloc = LibLocProvider::Open();
+    if (!libloc.ok()) {
+      return absl::Status(
+          libloc.status().code(),
+          absl::StrCat("default geo data (libloc): ", libloc.status().message(),
+                       "; install libloc-database or turn the default off"));
+    }
+    options.geo = std::move(*libloc);
+  }
+  if (options.profiles == nullptr) options.profiles = NewInMemoryProfileStore();
+  if (options.dedup_cache == nullptr) {
+    options.dedup_cache = NewInMemoryDedupCache();
+  }
+  return std::unique_ptr<Detector>(new DetectorImpl(std::move(options)));
+}
+
+}  // namespace offregion

@@ -1,0 +1,128 @@
+// LibLocProvider: country, ASN and AS name from the IPFire libloc database,
+// looked up under a mutex because libloc's reference counts are not atomic.
+
+#include <libloc/libloc.h>
+#include <netinet/in.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "offregion/geo.h"
+extern "C" {  // only libloc.h declares its own C linkage
+#include <libloc/as.h>
+#include <libloc/database.h>
+#include <libloc/network.h>
+
+// Drops libloc's log messages: the library never writes to stderr.
+static void DiscardLibLocLog(struct loc_ctx*, int, const char*, int,
+                             const char*, const char*, va_list) {}
+}
+
+namespace offregion {
+namespace {
+
+struct FileCloser {
+  void operator()(FILE* file) const { std::fclose(file); }
+};
+
+// Returns `code` when it names a country, "" for libloc's special codes
+// (A1 anonymous proxy, A2 satellite, A3 anycast, XD drop, XX unknown) and
+// for the continent-wide EU and AP, which name no country.
+std::string CountryOrEmpty(const char* code) {
+  if (code == nullptr || std::strlen(code) != 2 ||
+      !absl::ascii_isupper(code[0]) || !absl::ascii_isupper(code[1])) {
+    return "";
+  }
+  absl::string_view text(code);
+  for (absl::string_view special : {"A1", "A2", "A3", "XD", "XX", "EU", "AP"}) {
+    if (text == special) return "";
+  }
+  return std::string(text);
+}
+
+}  // namespace
+
+struct LibLocProvider::Handle {
+  loc_ctx* ctx = nullptr;
+  loc_database* db = nullptr;
+  // libloc counts references without atomics, and every lookup takes
+  // references on the context: one lookup at a time.
+  absl::Mutex mu;
+
+  ~Handle() {
+    if (db != nullptr) loc_database_unref(db);
+    if (ctx != nullptr) loc_unref(ctx);
+  }
+
+  // Returns the name of AS `asn`, or "" when the database has none.
+  std::string AsName(uint32_t asn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    loc_as* as = nullptr;
+    if (loc_database_get_as(db, &as, asn) != 0 || as == nullptr) return "";
+    const char* name = loc_as_get_name(as);
+    std::string result = name == nullptr ? "" : name;
+    loc_as_unref(as);
+    return result;
+  }
+};
+
+LibLocProvider::LibLocProvider(std::unique_ptr<Handle> handle)
+    : handle_(std::move(handle)) {}
+
+LibLocProvider::~LibLocProvider() = default;
+
+absl::StatusOr<std::unique_ptr<LibLocProvider>> LibLocProvider::Open(
+    const std::string& path) {
+  std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (file == nullptr) return absl::ErrnoToStatus(errno, path);
+
+  auto handle = std::make_unique<Handle>();
+  if (loc_new(&handle->ctx) != 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, ": cannot create a libloc context"));
+  }
+  loc_set_log_fn(handle->ctx, DiscardLibLocLog);
+  // libloc keeps its own duplicate of the file descriptor.
+  if (loc_database_new(handle->ctx, &handle->db, file.get()) != 0) {
+    handle->db = nullptr;
+    return absl::DataLossError(
+        absl::StrCat(path, ": not a libloc database, or a damaged one"));
+  }
+  return std::unique_ptr<LibLocProvider>(new LibLocProvider(std::move(handle)));
+}
+
+absl::StatusOr<GeoInfo> LibLocProvider::Lookup(const IpAddress& address) const {
+  in6_addr key;  // IPv4 is already in its IPv4-mapped form
+  std::memcpy(key.s6_addr, address.bytes().data(), sizeof(key.s6_addr));
+
+  absl::MutexLock lock(&handle_->mu);
+  loc_network* network = nullptr;
+  int result = loc_database_lookup(handle_->db, &key, &network);
+  if (result < 0) {
+    return absl::DataLossError(
+        absl::StrCat("libloc lookup of ", address.ToString(), " failed"));
+  }
+  GeoInfo info;
+  if (network == nullptr) return info;  // no network holds the address
+
+  info.country = CountryOrEmpty(loc_network_get_country_code(network));
+  info.asn = loc_network_get_asn(network);
+  loc_network_unref(network);
+  if (info.asn != 0) info.as_org = handle_->AsName(info.asn);
+  if (!info.country.empty() || info.asn != 0) info.source = std::string(name());
+  return info;
+}
+
+}  // namespace offregion

@@ -1,0 +1,135 @@
+// The record, issuance and learned home-region resolvers.
+
+#include "src/home/resolvers.h"
+
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace offregion::internal {
+namespace {
+
+int64_t DayOf(absl::Time time) {
+  return absl::ToUnixSeconds(time) / 86400 -
+         (absl::ToUnixSeconds(time) % 86400 < 0 ? 1 : 0);
+}
+
+std::string SessionKey(absl::string_view account, absl::string_view role,
+                       absl::string_view session_name) {
+  return absl::StrCat(account, "|", role, "|", session_name);
+}
+
+}  // namespace
+
+bool IsInstanceId(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, "i-")) return false;
+  if (name.size() != 8 && name.size() != 17) return false;
+  for (char c : name) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+absl::string_view ArnRegion(absl::string_view arn) {
+  std::vector<absl::string_view> parts = absl::StrSplit(arn, absl::MaxSplits(':', 4));
+  if (parts.size() < 5 || parts[0] != "arn") return "";
+  return parts[3];
+}
+
+std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
+                             absl::string_view compute_id) {
+  if (identity_class == IdentityClass::kAwsLambda) {
+    return std::string(ArnRegion(event.scope_issued_to));
+  }
+  if (identity_class != IdentityClass::kAwsEc2) return "";
+  for (const std::string& arn : event.instance_arns) {
+    if (absl::EndsWith(arn, absl::StrCat("instance/", compute_id))) {
+      return std::string(ArnRegion(arn));
+    }
+  }
+  return "";
+}
+
+void IssuanceTable::Add(const Issuance& issuance, absl::Time time) {
+  Entry& entry = entries_.Upsert(
+      SessionKey(issuance.account, issuance.role, issuance.session_name),
+      time);
+  if (time < entry.time) return;
+  entry = Entry{issuance.issuer, issuance.region, issuance.access_key_id,
+                time};
+}
+
+const IssuanceTable::Entry* IssuanceTable::Find(
+    absl::string_view account, absl::string_view role,
+    absl::string_view session_name) const {
+  return entries_.Find(SessionKey(account, role, session_name));
+}
+
+void IssuanceTable::Expire(absl::Time cutoff) {
+  entries_.EraseIf([cutoff](const std::string&, const Entry& e, absl::Time) {
+    return e.time < cutoff;
+  });
+}
+
+void LearnedRegions::Record(absl::string_view account,
+                            absl::string_view compute_id,
+                            absl::string_view region, absl::Time time) {
+  std::vector<DayCount>& days =
+      computes_.Upsert(absl::StrCat(account, "|", compute_id), time);
+  const int64_t day = DayOf(time);
+  for (DayCount& d : days) {
+    if (d.day == day && d.region == region) {
+      ++d.count;
+      return;
+    }
+  }
+  days.push_back(DayCount{std::string(region), day, 1});
+  if (days.size() > kMaxEntries) {
+    auto oldest = std::min_element(
+        days.begin(), days.end(),
+        [](const DayCount& a, const DayCount& b) { return a.day < b.day; });
+    days.erase(oldest);
+  }
+}
+
+std::string LearnedRegions::MostFrequent(absl::string_view account,
+                                         absl::string_view compute_id,
+                                         absl::Time since) const {
+  const std::vector<DayCount>* days =
+      computes_.Find(absl::StrCat(account, "|", compute_id));
+  if (days == nullptr) return "";
+  const int64_t first_day = DayOf(since);
+  absl::flat_hash_map<absl::string_view, std::pair<uint64_t, int64_t>> totals;
+  for (const DayCount& d : *days) {
+    if (d.day < first_day) continue;
+    auto& [count, latest] = totals[d.region];
+    count += d.count;
+    latest = std::max(latest, d.day);
+  }
+  absl::string_view best;
+  std::pair<uint64_t, int64_t> best_score{0, 0};
+  for (const auto& [region, score] : totals) {
+    if (score > best_score || (score == best_score && region < best)) {
+      best = region;
+      best_score = score;
+    }
+  }
+  return std::string(best);
+}
+
+void LearnedRegions::Expire(absl::Time cutoff) {
+  const int64_t first_day = DayOf(cutoff);
+  computes_.EraseIf(
+      [first_day](const std::string&, std::vector<DayCount>& days,
+                  absl::Time) {
+        std::erase_if(days,
+                      [first_day](const DayCount& d) { return d.day < first_day; });
+        return days.empty();
+      });
+}
+
+}  // namespace offregion::internal

@@ -1,0 +1,96 @@
+// The detector's own home-region resolvers: the record itself, the
+// issuance of the credentials, and the region learned from the compute
+// resource's own calls. Not thread-safe: the detector serialises calls.
+
+#ifndef OFFREGION_SRC_HOME_RESOLVERS_H_
+#define OFFREGION_SRC_HOME_RESOLVERS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/time/time.h"
+#include "offregion/event.h"
+#include "src/state/bounded_map.h"
+
+namespace offregion::internal {
+
+// Returns true when `name` is an EC2 instance id: "i-" and 8 or 17 hex
+// digits.
+bool IsInstanceId(absl::string_view name);
+
+// Returns the region field of an ARN ("arn:aws:lambda:eu-west-1:..."), or
+// "" when `arn` is not an ARN or names no region.
+absl::string_view ArnRegion(absl::string_view arn);
+
+// Returns the home region that the record itself names for `compute_id`:
+// the function ARN of inScopeOf, or an AWS::EC2::Instance resource whose
+// instance id is `compute_id`. Empty when it names none.
+std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
+                             absl::string_view compute_id);
+
+// The credential issuances seen, by account, role and session name.
+class IssuanceTable {
+ public:
+  struct Entry {
+    std::string issuer;
+    std::string region;
+    std::string access_key_id;
+    absl::Time time;
+  };
+
+  explicit IssuanceTable(size_t max_entries) : entries_(max_entries) {}
+
+  // Remembers `issuance`, seen at `time`; a later one for the same
+  // session replaces it.
+  void Add(const Issuance& issuance, absl::Time time);
+
+  // Returns the latest issuance of the session, or null.
+  const Entry* Find(absl::string_view account, absl::string_view role,
+                    absl::string_view session_name) const;
+
+  // Forgets issuances older than `cutoff`.
+  void Expire(absl::Time cutoff);
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  BoundedMap<Entry> entries_;
+};
+
+// Where each compute resource's own calls came from, by region and day.
+class LearnedRegions {
+ public:
+  explicit LearnedRegions(size_t max_entries) : computes_(max_entries) {}
+
+  // Counts one successful call of the compute resource from `region`.
+  void Record(absl::string_view account, absl::string_view compute_id,
+              absl::string_view region, absl::Time time);
+
+  // Returns the region counted most often at or after `since` (the latest
+  // one on a tie), or "" when none.
+  std::string MostFrequent(absl::string_view account,
+                           absl::string_view compute_id,
+                           absl::Time since) const;
+
+  // Forgets counts older than `cutoff`.
+  void Expire(absl::Time cutoff);
+
+  size_t size() const { return computes_.size(); }
+
+ private:
+  struct DayCount {
+    std::string region;
+    int64_t day;
+    uint32_t count;
+  };
+  // Most recent last; at most kMaxDays entries per compute resource.
+  static constexpr size_t kMaxEntries = 128;
+  BoundedMap<std::vector<DayCount>> computes_;
+};
+
+}  // namespace offregion::internal
+
+#endif  // OFFREGION_SRC_HOME_RESOLVERS_H_

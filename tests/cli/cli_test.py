@@ -1,0 +1,246 @@
+"""End-to-end tests of `offregion scan`: real logs, exit codes, bad input.
+
+usage: cli_test.py PATH/TO/offregion   (OFFREGION_SHARED_DIR and
+OFFREGION_SOURCE_DIR in the environment point at ../shared and the project)
+"""
+import glob
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BINARY = None
+SHARED = os.environ.get("OFFREGION_SHARED_DIR", "")
+SOURCE = os.environ.get("OFFREGION_SOURCE_DIR",
+                        os.path.join(os.path.dirname(__file__), "..", ".."))
+HISTORY = os.path.join(SHARED, "data", "ip-ranges", "aws-history")
+OTRF = os.path.join(SOURCE, "examples", "logs", "otrf",
+                    "ec2_proxy_s3_exfiltration_2020-09-14011940.json")
+FLAWS2 = os.path.join(SHARED, "data", "cloudtrail", "flaws2-jamjahal")
+
+EC2_RECORD = {
+    "eventVersion": "1.09",
+    "userIdentity": {
+        "type": "AssumedRole",
+        "principalId": "AROAEXAMPLE:i-0a1b2c3d4e5f60718",
+        "arn": "arn:aws:sts::111122223333:assumed-role/web/i-0a1b2c3d4e5f60718",
+        "accountId": "111122223333",
+        "accessKeyId": "ASIAEXAMPLE",
+        "sessionContext": {"ec2RoleDelivery": "2.0"},
+    },
+    "eventTime": "2026-03-01T09:00:00Z",
+    "eventSource": "s3.amazonaws.com",
+    "eventName": "ListBuckets",
+    "awsRegion": "us-east-1",
+    "sourceIPAddress": "203.0.113.10",
+    "eventID": "e-1",
+}
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True,
+                          input=stdin, timeout=120)
+
+
+def verdicts(stdout):
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def need_shared(test):
+    if not os.path.isdir(SHARED):
+        test.skipTest(f"shared data not found at {SHARED!r}")
+
+
+class UsageTest(unittest.TestCase):
+    def test_help_exits_zero(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("usage: offregion scan", r.stdout)
+
+    def test_unknown_option_exits_two(self):
+        r = run("scan", "--no-such-option", OTRF)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown option", r.stderr)
+
+    def test_bad_period_exits_two(self):
+        r = run("scan", "--activation-days", "-1", OTRF)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("activation", r.stderr)
+
+    def test_no_files_exits_two(self):
+        self.assertEqual(run("scan").returncode, 2)
+
+    def test_unknown_command_exits_two(self):
+        self.assertEqual(run("judge", OTRF).returncode, 2)
+
+    def test_bad_format_exits_two(self):
+        self.assertEqual(run("scan", "--format", "xml", OTRF).returncode, 2)
+
+    def test_missing_file_exits_one_and_goes_on(self):
+        r = run("scan", "--all", "--activation-days", "0",
+                "/no/such/file.json", OTRF)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/no/such/file.json", r.stderr)
+        self.assertEqual(len(verdicts(r.stdout)), 103)
+
+    def test_missing_reference_file_exits_one(self):
+        r = run("scan", "--geo-table", "/no/such/geo.csv", OTRF)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/no/such/geo.csv", r.stderr)
+
+
+class RealLogTest(unittest.TestCase):
+    def test_otrf_one_alert_rest_suppressed(self):
+        need_shared(self)
+        r = run("scan", "--all", "--activation-days", "0", "--aws-ranges",
+                os.path.join(HISTORY, "ip-ranges_2020-09-14.json"), OTRF)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = verdicts(r.stdout)
+        self.assertEqual(len(out), 103)
+        alerts = [v for v in out if v["outcome"] == "alert"]
+        self.assertEqual(len(alerts), 1)
+        alert = alerts[0]
+        self.assertEqual(alert["compute_id"], "i-0317f6c6b66ae9c40")
+        self.assertEqual(alert["identity_class"], "aws.ec2")
+        self.assertEqual(alert["home_region"], "us-east-1")
+        self.assertEqual(alert["home_source"], "issuance")
+        self.assertEqual(alert["origin"]["address"], "1.2.3.4")
+        self.assertEqual(alert["origin"]["kind"], "internet")
+        session = [v for v in out if v.get("compute_id") ==
+                   "i-0317f6c6b66ae9c40"]
+        self.assertEqual(len(session), 11)
+        suppressed = [v for v in session if v["outcome"] == "suppressed"]
+        self.assertEqual(len(suppressed), 10)
+        for v in suppressed:
+            self.assertEqual(v["duplicate_of"], alert["alert_id"])
+
+    def test_flaws2_lambda_alert(self):
+        need_shared(self)
+        files = sorted(glob.glob(os.path.join(FLAWS2, "*.json")))
+        self.assertEqual(len(files), 8)
+        r = run("scan", "--all", "--activation-days", "0", "--aws-ranges",
+                os.path.join(HISTORY, "ip-ranges_2018-11-27.json"), *files)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = verdicts(r.stdout)
+        self.assertEqual(len(out), 37)
+        alerts = [v for v in out if v["outcome"] == "alert"]
+        self.assertEqual(len(alerts), 1)
+        alert = alerts[0]
+        self.assertEqual(alert["variation"], "lambda_outside_region")
+        self.assertEqual(alert["severity"], "informational")
+        self.assertEqual(alert["compute_id"], "level1")
+        self.assertEqual(alert["home_region"], "us-east-1")
+        self.assertEqual(alert["origin"]["address"], "104.102.221.250")
+        ecs = [v for v in out if "role/level3" in v.get("identity", "")]
+        self.assertEqual(len(ecs), 1)
+        self.assertEqual(ecs[0]["outcome"], "not_applicable")
+
+    def test_alerts_only_by_default(self):
+        r = run("scan", "--activation-days", "0", OTRF)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = verdicts(r.stdout)
+        self.assertEqual([v["outcome"] for v in out], ["alert"])
+        self.assertIn("103 records from 1 files", r.stderr)
+
+
+class BadInputTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def path(self, name, data, mode="w"):
+        p = os.path.join(self.dir.name, name)
+        with open(p, mode) as f:
+            f.write(data)
+        return p
+
+    def scan(self, *paths):
+        r = run("scan", "--all", "--activation-days", "0", *paths)
+        return r, verdicts(r.stdout)
+
+    def test_broken_lines_get_invalid_verdicts(self):
+        good = json.dumps(EC2_RECORD)
+        p = self.path("mixed.jsonl", "\n".join(
+            [good, "{not json", good.replace("e-1", "e-2"), "[1,", good]))
+        r, out = self.scan(p)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual([v["outcome"] for v in out],
+                         ["unresolved", "invalid", "unresolved", "invalid",
+                          "unresolved"])
+        self.assertIn("mixed.jsonl:2", out[1]["error"])
+
+    def test_truncated_gzip_keeps_what_was_read(self):
+        lines = "\n".join(json.dumps(dict(EC2_RECORD, eventID=f"e-{i}"))
+                          for i in range(200))
+        data = gzip.compress(lines.encode())
+        p = self.path("cut.json.gz", data[:len(data) * 2 // 3], "wb")
+        r, out = self.scan(p, OTRF)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("cut.json.gz", r.stderr)
+        self.assertGreater(len(out), 103)
+
+    def test_gzip_delivery_file(self):
+        doc = json.dumps({"Records": [EC2_RECORD,
+                                      dict(EC2_RECORD, eventID="e-2")]})
+        p = self.path("trail.json.gz", gzip.compress(doc.encode()), "wb")
+        r, out = self.scan(p)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([v["event_id"] for v in out], ["e-1", "e-2"])
+
+    def test_empty_file(self):
+        r, out = self.scan(self.path("empty.json", ""))
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(out, [])
+
+    def test_digest_file_is_not_a_call(self):
+        digest = {"awsAccountId": "111122223333",
+                  "digestStartTime": "2026-03-01T08:00:00Z",
+                  "digestEndTime": "2026-03-01T09:00:00Z",
+                  "digestS3Bucket": "b", "digestS3Object": "o",
+                  "logFiles": []}
+        r, out = self.scan(self.path("digest.json", json.dumps(digest)))
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual([v["outcome"] for v in out], ["not_applicable"])
+
+    def test_binary_file(self):
+        r, out = self.scan(self.path("noise.bin", bytes(range(256)) * 40,
+                                     "wb"), OTRF)
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(all(v["outcome"] == "invalid" for v in out[:-103]))
+        self.assertEqual(len(out[-103:]), 103)
+
+    def test_missing_and_wrongly_typed_fields(self):
+        no_time = dict(EC2_RECORD)
+        del no_time["eventTime"]
+        bad_identity = dict(EC2_RECORD, userIdentity="root")
+        bad_source = dict(EC2_RECORD, sourceIPAddress=12345)
+        lines = [json.dumps(x) for x in (no_time, bad_identity, bad_source)]
+        r, out = self.scan(self.path("fields.jsonl", "\n".join(lines)))
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual([v["outcome"] for v in out], ["invalid"] * 3)
+        self.assertIn("eventTime", out[0]["error"])
+        self.assertIn("userIdentity", out[1]["error"])
+        self.assertIn("sourceIPAddress", out[2]["error"])
+
+    def test_address_that_is_not_an_address(self):
+        odd = dict(EC2_RECORD, sourceIPAddress="300.1.2.3")
+        r, out = self.scan(self.path("odd.jsonl", json.dumps(odd)))
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(out[0]["outcome"], "invalid")
+        self.assertIn("300.1.2.3", out[0]["error"])
+
+    def test_standard_input(self):
+        r = run("scan", "--all", "--activation-days", "0", "-",
+                stdin=json.dumps(EC2_RECORD) + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(verdicts(r.stdout)), 1)
+
+
+if __name__ == "__main__":
+    BINARY = sys.argv.pop(1)
+    unittest.main()

@@ -1,0 +1,318 @@
+// Tests of the Detector on events built in code: each rule of SPEC.md.
+
+#include "offregion/detector.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace offregion {
+namespace {
+
+constexpr char kRanges[] = R"({"prefixes": [
+  {"ip_prefix": "3.80.0.0/12", "region": "us-east-1", "service": "EC2",
+   "network_border_group": "us-east-1"},
+  {"ip_prefix": "3.128.0.0/15", "region": "us-east-2", "service": "EC2",
+   "network_border_group": "us-east-2"},
+  {"ip_prefix": "13.32.0.0/15", "region": "GLOBAL", "service": "CLOUDFRONT",
+   "network_border_group": "GLOBAL"}],
+  "ipv6_prefixes": []})";
+
+constexpr char kGeo[] =
+    "network,country,asn,as_org\n"
+    "3.80.0.0/12,US,14618,AMAZON-AES\n"
+    "3.128.0.0/15,US,16509,AMAZON-02\n"
+    "13.32.0.0/15,US,16509,AMAZON-02\n"
+    "203.0.113.0/25,NL,64501,EXAMPLE-HOSTING-NL\n"
+    "198.51.100.0/24,US,64502,EXAMPLE-ISP-US\n"
+    "192.0.2.0/24,US,14618,EXAMPLE-SAME-ASN\n";
+
+absl::Time Day(int day, int hour = 0) {
+  return absl::FromCivil(absl::CivilSecond(2026, 3, 1, hour, 0, 0),
+                         absl::UTCTimeZone()) +
+         absl::Hours(24 * (day - 1));
+}
+
+Event Ec2Call(absl::Time time, std::string source, std::string id) {
+  Event e;
+  e.time = time;
+  e.event_id = std::move(id);
+  e.event_name = "ListBuckets";
+  e.identity_type = "AssumedRole";
+  e.account = "111122223333";
+  e.identity = "arn:aws:iam::111122223333:role/web";
+  e.session_name = "i-0a1b2c3d4e5f60718";
+  e.ec2_role_delivery = true;
+  e.call_region = "us-east-1";
+  e.source = std::move(source);
+  return e;
+}
+
+Event Issuance(absl::Time time, std::string issuer, std::string session) {
+  Event e;
+  e.time = time;
+  e.event_id = "issue-" + session;
+  e.identity_type = "AWSService";
+  e.invoked_by = issuer;
+  e.source = issuer;
+  e.issuance = offregion::Issuance{issuer, "111122223333",
+                                   "arn:aws:iam::111122223333:role/web",
+                                   session, "ASIA1", "us-east-1"};
+  return e;
+}
+
+class DetectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Build(Options()); }
+
+  void Build(Options options) {
+    auto ranges = CloudRanges::ParseAws(kRanges);
+    ASSERT_TRUE(ranges.ok()) << ranges.status();
+    auto geo = GeoTable::Parse(kGeo);
+    ASSERT_TRUE(geo.ok()) << geo.status();
+    options.locator = std::move(*ranges);
+    options.geo = std::move(*geo);
+    auto detector = Detector::Create(std::move(options));
+    ASSERT_TRUE(detector.ok()) << detector.status();
+    detector_ = std::move(*detector);
+  }
+
+  // Issues the instance's credentials and trains 15 days from us-east-1.
+  void Train() {
+    detector_->Judge(Issuance(Day(1), "ec2.amazonaws.com",
+                              "i-0a1b2c3d4e5f60718"));
+    for (int day = 1; day <= 16; ++day) {
+      Verdict v = detector_->Judge(
+          Ec2Call(Day(day, 1), "3.85.0.1", absl::StrCat("train-", day)));
+      EXPECT_EQ(v.outcome, day <= 14 ? Outcome::kLearning
+                                     : Outcome::kInRegion)
+          << day;
+    }
+  }
+
+  std::unique_ptr<Detector> detector_;
+};
+
+TEST_F(DetectorTest, InRegionAfterActivation) {
+  Train();
+  Verdict v = detector_->Judge(Ec2Call(Day(17), "3.86.1.1", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kInRegion);
+  EXPECT_EQ(v.home_region, "us-east-1");
+  EXPECT_EQ(v.home_source, HomeSource::kIssuance);
+  EXPECT_EQ(v.identity_class, IdentityClass::kAwsEc2);
+  EXPECT_EQ(v.compute_id, "i-0a1b2c3d4e5f60718");
+}
+
+TEST_F(DetectorTest, UnusualGeoAndAsnIsHigh) {
+  Train();
+  Verdict v = detector_->Judge(Ec2Call(Day(17), "203.0.113.10", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(v.variation, Variation::kOutsideRegionUnusualGeoAndAsn);
+  EXPECT_EQ(v.severity, Severity::kHigh);
+  EXPECT_TRUE(v.unusual_country);
+  EXPECT_TRUE(v.unusual_asn);
+  EXPECT_EQ(v.origin.kind, OriginKind::kInternet);
+  EXPECT_EQ(v.origin.country, "NL");
+  EXPECT_EQ(v.origin.asn, 64501u);
+  EXPECT_EQ(v.alert_id.size(), 19u);
+  EXPECT_NE(v.explanation.find("outside home region us-east-1"),
+            std::string::npos)
+      << v.explanation;
+}
+
+TEST_F(DetectorTest, UnusualAsnOnlyIsLow) {
+  Train();
+  Verdict v = detector_->Judge(Ec2Call(Day(17), "198.51.100.7", "a"));
+  EXPECT_EQ(v.variation, Variation::kOutsideRegionUnusualAsn);
+  EXPECT_EQ(v.severity, Severity::kLow);
+}
+
+TEST_F(DetectorTest, UsualNetworkOnInternetIsOutsideRegion) {
+  Train();
+  // 192.0.2.0/24 is in the usual country with the usual ASN.
+  Verdict v = detector_->Judge(Ec2Call(Day(17), "192.0.2.1", "a"));
+  EXPECT_EQ(v.variation, Variation::kOutsideRegion);
+  EXPECT_EQ(v.severity, Severity::kLow);
+}
+
+TEST_F(DetectorTest, OtherRegionOfSameCloudIsInformational) {
+  Train();
+  detector_->Judge(Ec2Call(Day(16, 2), "3.129.0.1", "warm"));  // AS16509
+  Verdict v = detector_->Judge(Ec2Call(Day(30), "3.129.0.1", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(v.variation, Variation::kOutsideRegionSameCloud);
+  EXPECT_EQ(v.severity, Severity::kInformational);
+}
+
+TEST_F(DetectorTest, FailedCallWinsOverEverything) {
+  Train();
+  Event e = Ec2Call(Day(17), "203.0.113.10", "a");
+  e.error_code = "AccessDenied";
+  Verdict v = detector_->Judge(e);
+  EXPECT_EQ(v.variation, Variation::kFailedOutsideRegion);
+  EXPECT_EQ(v.severity, Severity::kInformational);
+  EXPECT_EQ(v.error_code, "AccessDenied");
+}
+
+TEST_F(DetectorTest, FailedCallsDoNotTrain) {
+  Train();
+  Event failed = Ec2Call(Day(17), "203.0.113.10", "a");
+  failed.error_code = "AccessDenied";
+  detector_->Judge(failed);
+  Verdict v = detector_->Judge(Ec2Call(Day(25), "203.0.113.11", "b"));
+  EXPECT_EQ(v.variation, Variation::kOutsideRegionUnusualGeoAndAsn);
+}
+
+TEST_F(DetectorTest, ForeignVpcEndpointIsHigh) {
+  Train();
+  Event e = Ec2Call(Day(17), "10.0.0.5", "a");
+  e.vpc_endpoint_id = "vpce-1";
+  e.vpc_endpoint_account = "444455556666";
+  Verdict v = detector_->Judge(e);
+  EXPECT_EQ(v.variation, Variation::kForeignVpcEndpoint);
+  EXPECT_EQ(v.severity, Severity::kHigh);
+  e.vpc_endpoint_account = "111122223333";
+  e.event_id = "b";
+  EXPECT_EQ(detector_->Judge(e).outcome, Outcome::kInRegion);
+}
+
+TEST_F(DetectorTest, PrivateAddressIsInside) {
+  Train();
+  EXPECT_EQ(detector_->Judge(Ec2Call(Day(17), "172.31.5.9", "a")).outcome,
+            Outcome::kInRegion);
+  EXPECT_EQ(detector_->Judge(Ec2Call(Day(17), "100.64.1.1", "b")).outcome,
+            Outcome::kInRegion);
+}
+
+TEST_F(DetectorTest, DedupSuppressesThenBreaksThrough) {
+  Train();
+  Verdict low = detector_->Judge(Ec2Call(Day(17), "198.51.100.7", "a"));
+  ASSERT_EQ(low.outcome, Outcome::kAlert);
+  Verdict again = detector_->Judge(Ec2Call(Day(18), "198.51.100.8", "b"));
+  EXPECT_EQ(again.outcome, Outcome::kSuppressed);
+  EXPECT_EQ(again.duplicate_of, low.alert_id);
+  Verdict high = detector_->Judge(Ec2Call(Day(19), "203.0.113.10", "c"));
+  EXPECT_EQ(high.outcome, Outcome::kAlert);
+  Verdict later = detector_->Judge(Ec2Call(Day(19, 5), "203.0.113.99", "d"));
+  EXPECT_EQ(later.outcome, Outcome::kSuppressed);
+  EXPECT_EQ(later.duplicate_of, high.alert_id);
+  Verdict after = detector_->Judge(Ec2Call(Day(24, 1), "203.0.113.0", "e"));
+  EXPECT_EQ(after.outcome, Outcome::kAlert);
+}
+
+TEST_F(DetectorTest, AlertIdIsStable) {
+  Train();
+  Verdict a = detector_->Judge(Ec2Call(Day(17), "203.0.113.10", "same"));
+  Build(Options());
+  Train();
+  Verdict b = detector_->Judge(Ec2Call(Day(17), "203.0.113.10", "same"));
+  EXPECT_EQ(a.alert_id, b.alert_id);
+}
+
+TEST_F(DetectorTest, UnresolvedWithoutIssuance) {
+  for (int day = 1; day <= 16; ++day) {
+    Event e = Ec2Call(Day(day), "203.0.113.10", absl::StrCat("x", day));
+    e.session_name = "i-0123456789abcdef0";
+    Verdict v = detector_->Judge(e);
+    EXPECT_EQ(v.outcome,
+              day <= 14 ? Outcome::kLearning : Outcome::kUnresolved);
+  }
+}
+
+TEST_F(DetectorTest, LearnedHomeRegion) {
+  for (int day = 1; day <= 16; ++day) {
+    Event e = Ec2Call(Day(day), "3.80.0.9", absl::StrCat("x", day));
+    e.session_name = "i-0123456789abcdef0";
+    detector_->Judge(e);
+  }
+  Event e = Ec2Call(Day(17), "203.0.113.10", "y");
+  e.session_name = "i-0123456789abcdef0";
+  Verdict v = detector_->Judge(e);
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(v.home_region, "us-east-1");
+  EXPECT_EQ(v.home_source, HomeSource::kLearned);
+}
+
+TEST_F(DetectorTest, InstanceIdChosenByPersonIsNotCompute) {
+  Event issue = Issuance(Day(1), "arn:aws:iam::111122223333:user/sam",
+                         "i-0123456789abcdef1");
+  issue.identity_type = "IAMUser";
+  issue.invoked_by.clear();
+  issue.source = "198.51.100.30";
+  detector_->Judge(issue);
+  Event e = Ec2Call(Day(1), "198.51.100.30", "a");
+  e.ec2_role_delivery = false;
+  e.session_name = "i-0123456789abcdef1";
+  Verdict v = detector_->Judge(e);
+  EXPECT_EQ(v.outcome, Outcome::kNotApplicable);
+  EXPECT_EQ(v.identity_class, IdentityClass::kNone);
+}
+
+TEST_F(DetectorTest, LambdaByIssuanceUserAgentAndScope) {
+  detector_->Judge(Issuance(Day(1), "lambda.amazonaws.com", "orders-fn"));
+  Event e = Ec2Call(Day(1), "3.85.0.1", "a");
+  e.ec2_role_delivery = false;
+  e.session_name = "orders-fn";
+  EXPECT_EQ(detector_->Judge(e).identity_class, IdentityClass::kAwsLambda);
+
+  e.session_name = "other-fn";
+  e.user_agent = "Boto3/1.34 exec-env/AWS_Lambda_python3.12";
+  EXPECT_EQ(detector_->Judge(e).identity_class, IdentityClass::kAwsLambda);
+
+  e.user_agent.clear();
+  e.scope_issuer_type = "AWS::Lambda::Function";
+  e.scope_issued_to =
+      "arn:aws:lambda:ap-southeast-2:111122223333:function:thumbnailer";
+  Verdict v = detector_->Judge(e);
+  EXPECT_EQ(v.identity_class, IdentityClass::kAwsLambda);
+  EXPECT_EQ(v.compute_id, "thumbnailer");
+  EXPECT_EQ(v.home_region, "ap-southeast-2");
+  EXPECT_EQ(v.home_source, HomeSource::kEvent);
+}
+
+TEST_F(DetectorTest, ServiceCallsAreNotApplicable) {
+  Train();
+  Event e = Ec2Call(Day(17), "AWS Internal", "a");
+  EXPECT_EQ(detector_->Judge(e).outcome, Outcome::kNotApplicable);
+  e.source = "203.0.113.10";
+  e.invoked_by = "cloudformation.amazonaws.com";
+  EXPECT_EQ(detector_->Judge(e).outcome, Outcome::kNotApplicable);
+}
+
+TEST_F(DetectorTest, BadAddressIsInvalid) {
+  Verdict v = detector_->Judge(Ec2Call(Day(1), "not-an-address", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kInvalid);
+  EXPECT_EQ(v.error,
+            "sourceIPAddress \"not-an-address\" is neither an IP address nor "
+            "a service name");
+}
+
+TEST_F(DetectorTest, SeverityOverride) {
+  Options options;
+  options.severities[static_cast<size_t>(Variation::kOutsideRegionUnusualAsn)] =
+      Severity::kMedium;
+  Build(std::move(options));
+  Train();
+  Verdict v = detector_->Judge(Ec2Call(Day(17), "198.51.100.7", "a"));
+  EXPECT_EQ(v.severity, Severity::kMedium);
+}
+
+TEST_F(DetectorTest, InvalidJsonRecord) {
+  Verdict v = detector_->JudgeRecord("{broken");
+  EXPECT_EQ(v.outcome, Outcome::kInvalid);
+  EXPECT_FALSE(v.error.empty());
+}
+
+TEST(DetectorCreate, RejectsNegativePeriods) {
+  Options options;
+  options.activation = absl::Hours(-1);
+  options.use_default_geo = false;
+  options.locator = CloudRanges::Empty();
+  EXPECT_EQ(Detector::Create(std::move(options)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace offregion

@@ -1,0 +1,492 @@
+// Tests of ParseCloudTrailRecord: every Event field for synthetic records,
+// the LookupEvents and @timestamp forms of real logs, and bad records.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "offregion/cloudtrail.h"
+#include "offregion/event.h"
+
+namespace offregion {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Fixture(const std::string& name) {
+  return ReadFile(absl::StrCat(OFFREGION_TEST_DATA, "/ingest/", name));
+}
+
+absl::Time Utc(int year, int month, int day, int hour, int minute, int second) {
+  return absl::FromCivil(
+      absl::CivilSecond(year, month, day, hour, minute, second),
+      absl::UTCTimeZone());
+}
+
+// Parses `json`, which must succeed.
+Event MustParse(const std::string& json) {
+  absl::StatusOr<Event> event = ParseCloudTrailRecord(json);
+  EXPECT_TRUE(event.ok()) << event.status();
+  return event.ok() ? *event : Event{};
+}
+
+// Parses `json`, which must fail with InvalidArgument; returns the message.
+std::string ErrorOf(const std::string& json) {
+  absl::StatusOr<Event> event = ParseCloudTrailRecord(json);
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kInvalidArgument) << json;
+  return std::string(event.status().message());
+}
+
+// Reads every record of `path`; skips the test when it is absent.
+std::vector<Event> ParseSharedFile(const std::string& relative_path) {
+  std::string path = absl::StrCat(OFFREGION_SHARED_DIR, "/", relative_path);
+  std::vector<Event> events;
+  auto reader = RecordReader::Open(path);
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  if (!reader.ok()) return events;
+  RawRecord record;
+  while ((*reader)->Next(&record)) {
+    EXPECT_TRUE(record.status.ok()) << record.status;
+    absl::StatusOr<Event> event = ParseCloudTrailRecord(record.json);
+    EXPECT_TRUE(event.ok()) << record.location << ": " << event.status();
+    if (event.ok()) events.push_back(*std::move(event));
+  }
+  EXPECT_TRUE((*reader)->status().ok()) << (*reader)->status();
+  return events;
+}
+
+bool SharedFileExists(const std::string& relative_path) {
+  return std::filesystem::exists(
+      absl::StrCat(OFFREGION_SHARED_DIR, "/", relative_path));
+}
+
+TEST(ParseCloudTrailRecord, ReadsEveryFieldOfEc2InstanceProfileCall) {
+  Event event = MustParse(Fixture("ec2_instance_profile.json"));
+  EXPECT_EQ(event.kind, RecordKind::kApiCall);
+  EXPECT_EQ(event.provider, Provider::kAws);
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 8, 0, 0));
+  EXPECT_EQ(event.event_id, "11111111-1111-4111-8111-111111111111");
+  EXPECT_EQ(event.event_name, "DescribeInstances");
+  EXPECT_EQ(event.event_source, "ec2.amazonaws.com");
+  EXPECT_EQ(event.not_a_call_reason, "");
+  EXPECT_EQ(event.identity_type, "AssumedRole");
+  EXPECT_EQ(event.account, "111122223333");
+  EXPECT_EQ(event.identity, "arn:aws:iam::111122223333:role/web-server-role");
+  EXPECT_EQ(event.principal_arn,
+            "arn:aws:sts::111122223333:assumed-role/web-server-role/"
+            "i-0abc123def4567890");
+  EXPECT_EQ(event.session_name, "i-0abc123def4567890");
+  EXPECT_EQ(event.access_key_id, "ASIAEXAMPLEKEY000001");
+  EXPECT_EQ(event.invoked_by, "");
+  EXPECT_EQ(event.identity_class, IdentityClass::kUnknown);
+  EXPECT_EQ(event.compute_id, "");
+  EXPECT_TRUE(event.ec2_role_delivery);
+  EXPECT_EQ(event.scope_issuer_type, "");
+  EXPECT_EQ(event.scope_issued_to, "");
+  EXPECT_THAT(
+      event.instance_arns,
+      ElementsAre(
+          "arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc123def4567890",
+          "arn:aws:ec2:eu-west-1:111122223333:instance/i-0fedcba9876543210"));
+  EXPECT_EQ(event.call_region, "eu-west-1");
+  EXPECT_EQ(event.source, "10.0.1.25");
+  EXPECT_EQ(event.vpc_endpoint_id, "vpce-0123456789abcdef0");
+  EXPECT_EQ(event.vpc_endpoint_account, "111122223333");
+  EXPECT_EQ(event.error_code, "");
+  EXPECT_EQ(event.user_agent, "aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0");
+  EXPECT_FALSE(event.issuance.has_value());
+}
+
+TEST(ParseCloudTrailRecord, ReadsEveryFieldOfLambdaCallWithInScopeOf) {
+  Event event = MustParse(Fixture("lambda_in_scope_of.json"));
+  EXPECT_EQ(event.kind, RecordKind::kApiCall);
+  EXPECT_EQ(event.provider, Provider::kAws);
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 8, 0, 0) + absl::Milliseconds(250));
+  EXPECT_EQ(event.event_id, "22222222-2222-4222-8222-222222222222");
+  EXPECT_EQ(event.event_name, "GetItem");
+  EXPECT_EQ(event.event_source, "dynamodb.amazonaws.com");
+  EXPECT_EQ(event.identity_type, "AssumedRole");
+  // No accountId: the account comes from the ARN.
+  EXPECT_EQ(event.account, "111122223333");
+  EXPECT_EQ(event.identity,
+            "arn:aws:iam::111122223333:role/orders-handler-role");
+  EXPECT_EQ(event.principal_arn,
+            "arn:aws:sts::111122223333:assumed-role/orders-handler-role/"
+            "orders-handler");
+  EXPECT_EQ(event.session_name, "orders-handler");
+  EXPECT_EQ(event.access_key_id, "ASIAEXAMPLEKEY000002");
+  EXPECT_EQ(event.invoked_by, "");
+  EXPECT_EQ(event.identity_class, IdentityClass::kUnknown);
+  EXPECT_EQ(event.compute_id, "");
+  EXPECT_FALSE(event.ec2_role_delivery);
+  EXPECT_EQ(event.scope_issuer_type, "AWS::Lambda::Function");
+  EXPECT_EQ(event.scope_issued_to,
+            "arn:aws:lambda:us-east-1:111122223333:function:orders-handler");
+  EXPECT_THAT(event.instance_arns, IsEmpty());
+  EXPECT_EQ(event.call_region, "us-east-1");
+  EXPECT_EQ(event.source, "198.51.100.44");
+  EXPECT_EQ(event.vpc_endpoint_id, "");
+  EXPECT_EQ(event.vpc_endpoint_account, "");
+  EXPECT_EQ(event.error_code, "AccessDenied");
+  EXPECT_EQ(event.user_agent, "Boto3/1.34.0 md/Botocore#1.34.0");
+  EXPECT_FALSE(event.issuance.has_value());
+}
+
+TEST(ParseCloudTrailRecord, ReadsIssuanceOfAssumeRoleByEc2) {
+  Event event = MustParse(Fixture("assume_role_by_ec2.json"));
+  EXPECT_EQ(event.kind, RecordKind::kApiCall);
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 7, 55, 0));
+  EXPECT_EQ(event.event_id, "33333333-3333-4333-8333-333333333333");
+  EXPECT_EQ(event.event_name, "AssumeRole");
+  EXPECT_EQ(event.event_source, "sts.amazonaws.com");
+  EXPECT_EQ(event.identity_type, "AWSService");
+  EXPECT_EQ(event.account, "");
+  EXPECT_EQ(event.identity, "");
+  EXPECT_EQ(event.principal_arn, "");
+  EXPECT_EQ(event.session_name, "");
+  EXPECT_EQ(event.access_key_id, "");
+  EXPECT_EQ(event.invoked_by, "ec2.amazonaws.com");
+  EXPECT_FALSE(event.ec2_role_delivery);
+  EXPECT_THAT(event.instance_arns, IsEmpty());
+  EXPECT_EQ(event.call_region, "eu-west-1");
+  EXPECT_EQ(event.source, "ec2.amazonaws.com");
+  EXPECT_EQ(event.user_agent, "ec2.amazonaws.com");
+  EXPECT_EQ(event.error_code, "");
+  ASSERT_TRUE(event.issuance.has_value());
+  EXPECT_EQ(event.issuance->issuer, "ec2.amazonaws.com");
+  EXPECT_EQ(event.issuance->account, "111122223333");
+  // The role path ("app/") is dropped, as in assumed-role ARNs.
+  EXPECT_EQ(event.issuance->role,
+            "arn:aws:iam::111122223333:role/web-server-role");
+  EXPECT_EQ(event.issuance->session_name, "i-0abc123def4567890");
+  EXPECT_EQ(event.issuance->access_key_id, "ASIAEXAMPLEKEY000001");
+  EXPECT_EQ(event.issuance->region, "eu-west-1");
+}
+
+TEST(ParseCloudTrailRecord, ReadsIssuanceOfAssumeRoleByUser) {
+  Event event = MustParse(Fixture("assume_role_by_user.json"));
+  EXPECT_EQ(event.time, Utc(2026, 3, 2, 10, 15, 30));
+  EXPECT_EQ(event.identity_type, "IAMUser");
+  EXPECT_EQ(event.account, "444455556666");
+  EXPECT_EQ(event.identity, "arn:aws-cn:iam::444455556666:user/alice");
+  EXPECT_EQ(event.principal_arn, "arn:aws-cn:iam::444455556666:user/alice");
+  EXPECT_EQ(event.session_name, "");
+  EXPECT_EQ(event.access_key_id, "AKIAEXAMPLEUSERKEY01");
+  EXPECT_EQ(event.invoked_by, "");
+  EXPECT_EQ(event.call_region, "cn-north-1");
+  EXPECT_EQ(event.source, "198.51.100.20");
+  ASSERT_TRUE(event.issuance.has_value());
+  EXPECT_EQ(event.issuance->issuer, "arn:aws-cn:iam::444455556666:user/alice");
+  EXPECT_EQ(event.issuance->account, "777788889999");
+  EXPECT_EQ(event.issuance->role, "arn:aws-cn:iam::777788889999:role/deploy");
+  EXPECT_EQ(event.issuance->session_name, "alice-deploy");
+  EXPECT_EQ(event.issuance->access_key_id, "ASIAEXAMPLEKEY000003");
+  EXPECT_EQ(event.issuance->region, "cn-north-1");
+}
+
+TEST(ParseCloudTrailRecord, TakesIssuerFromServiceSourceAddress) {
+  Event event = MustParse(R"({"eventTime": "2026-03-01T00:00:00Z",
+      "eventName": "AssumeRole", "sourceIPAddress": "lambda.amazonaws.com",
+      "userIdentity": {"type": "AWSService"},
+      "requestParameters": {"roleArn": "arn:aws:iam::1:role/service-role/f",
+                            "roleSessionName": "f"},
+      "responseElements": null})");
+  ASSERT_TRUE(event.issuance.has_value());
+  EXPECT_EQ(event.issuance->issuer, "lambda.amazonaws.com");
+  EXPECT_EQ(event.issuance->account, "1");
+  EXPECT_EQ(event.issuance->role, "arn:aws:iam::1:role/f");
+  EXPECT_EQ(event.issuance->access_key_id, "");
+}
+
+TEST(ParseCloudTrailRecord, GivesNoIssuanceForFailedOrOtherCalls) {
+  const std::string request = R"("requestParameters": {
+      "roleArn": "arn:aws:iam::1:role/r", "roleSessionName": "s"},
+      "userIdentity": {"type": "IAMUser"},
+      "eventTime": "2026-03-01T00:00:00Z")";
+  EXPECT_FALSE(MustParse(absl::StrCat(R"({"eventName": "AssumeRole",
+      "errorCode": "AccessDenied", )",
+                                      request, "}"))
+                   .issuance.has_value());
+  EXPECT_FALSE(MustParse(absl::StrCat(R"({"eventName": "AssumeRole",
+      "eventSource": "iam.amazonaws.com", )",
+                                      request, "}"))
+                   .issuance.has_value());
+  EXPECT_FALSE(MustParse(absl::StrCat(R"({"eventName": "GetSessionToken",
+      "eventSource": "sts.amazonaws.com", )",
+                                      request, "}"))
+                   .issuance.has_value());
+  EXPECT_FALSE(MustParse(R"({"eventName": "AssumeRole",
+      "userIdentity": {}, "eventTime": "2026-03-01T00:00:00Z",
+      "requestParameters": {"roleArn": "arn:aws:iam::1:role/r"}})")
+                   .issuance.has_value());
+}
+
+TEST(ParseCloudTrailRecord, DerivesSameIdentityWithOrWithoutIssuer) {
+  Event with_arn = MustParse(R"({"eventTime": "2026-03-01T00:00:00Z",
+      "userIdentity": {"type": "AssumedRole",
+        "arn": "arn:aws-us-gov:sts::12:assumed-role/r/a/b",
+        "sessionContext": {"sessionIssuer": {}}}})");
+  EXPECT_EQ(with_arn.identity, "arn:aws-us-gov:iam::12:role/r");
+  EXPECT_EQ(with_arn.session_name, "a/b");
+  EXPECT_EQ(with_arn.account, "12");
+
+  Event without_arn = MustParse(R"({"eventTime": "2026-03-01T00:00:00Z",
+      "userIdentity": {"type": "AssumedRole", "principalId": "AROA1:sess",
+        "sessionContext": {"sessionIssuer": {
+          "arn": "arn:aws-us-gov:iam::12:role/path/r"}}}})");
+  EXPECT_EQ(without_arn.identity, "arn:aws-us-gov:iam::12:role/r");
+  EXPECT_EQ(without_arn.session_name, "sess");
+  EXPECT_EQ(without_arn.principal_arn, "");
+}
+
+TEST(ParseCloudTrailRecord, TurnsInsightsRecordIntoNotACall) {
+  Event event = MustParse(Fixture("insight.json"));
+  EXPECT_EQ(event.kind, RecordKind::kNotACall);
+  EXPECT_EQ(event.not_a_call_reason, "CloudTrail Insights record");
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 9, 0, 0));
+  EXPECT_EQ(event.event_id, "66666666-6666-4666-8666-666666666666");
+  EXPECT_EQ(event.call_region, "us-east-1");
+  EXPECT_EQ(event.identity_type, "");
+  EXPECT_FALSE(event.issuance.has_value());
+
+  Event by_details = MustParse(R"({"eventTime": "2026-03-01T00:00:00Z",
+      "insightDetails": {"state": "End"}})");
+  EXPECT_EQ(by_details.kind, RecordKind::kNotACall);
+  EXPECT_EQ(by_details.not_a_call_reason, "CloudTrail Insights record");
+}
+
+TEST(ParseCloudTrailRecord, TurnsDigestFileIntoNotACall) {
+  Event event = MustParse(Fixture("digest.json"));
+  EXPECT_EQ(event.kind, RecordKind::kNotACall);
+  EXPECT_EQ(event.not_a_call_reason, "CloudTrail digest file");
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 8, 0, 0));
+  EXPECT_EQ(event.event_id, "");
+
+  Event no_end = MustParse(R"({"digestS3Object": "x", "digestEndTime": 5})");
+  EXPECT_EQ(no_end.kind, RecordKind::kNotACall);
+  EXPECT_EQ(no_end.time, absl::UnixEpoch());
+}
+
+TEST(ParseCloudTrailRecord, AcceptsTimeForms) {
+  const std::string identity = R"("userIdentity": {"type": "Root"})";
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"eventTime": "2026-03-01T08:00:00.5Z", )",
+                             identity, "}"))
+          .time,
+      Utc(2026, 3, 1, 8, 0, 0) + absl::Milliseconds(500));
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"eventTime": "2026-03-01T10:00:00+02:00", )",
+                             identity, "}"))
+          .time,
+      Utc(2026, 3, 1, 8, 0, 0));
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"@timestamp": "2020-09-14T00:44:23.000Z", )",
+                             identity, "}"))
+          .time,
+      Utc(2020, 9, 14, 0, 44, 23));
+  // eventTime wins over @timestamp; null counts as absent.
+  EXPECT_EQ(MustParse(absl::StrCat(R"({"eventTime": "2026-03-01T08:00:00Z",
+                "@timestamp": "2020-09-14T00:44:23.000Z", )",
+                                   identity, "}"))
+                .time,
+            Utc(2026, 3, 1, 8, 0, 0));
+  EXPECT_EQ(MustParse(absl::StrCat(R"({"eventTime": null,
+                "@timestamp": "2020-09-14T00:44:23.000Z", )",
+                                   identity, "}"))
+                .time,
+            Utc(2020, 9, 14, 0, 44, 23));
+}
+
+TEST(ParseCloudTrailRecord, ReadsLookupEventsForm) {
+  // The inner record's fields win over the outer ones.
+  Event event = MustParse(R"({"EventId": "outer", "EventName": "Outer",
+      "EventTime": "2026-01-01 00:00:00+00:00",
+      "CloudTrailEvent": "{\"eventID\": \"inner\", \"eventName\": \"Inner\",
+\"eventTime\": \"2026-03-01T08:00:00Z\", \"userIdentity\": {\"type\": \"Root\",
+\"arn\": \"arn:aws:iam::1:root\"}}"})");
+  EXPECT_EQ(event.event_id, "inner");
+  EXPECT_EQ(event.event_name, "Inner");
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 8, 0, 0));
+  EXPECT_EQ(event.identity, "arn:aws:iam::1:root");
+  EXPECT_EQ(event.account, "1");
+}
+
+TEST(ParseCloudTrailRecord, TakesOuterEventTimeOfLookupEvents) {
+  const std::string inner =
+      R"("CloudTrailEvent": "{\"userIdentity\": {\"type\": \"Root\"}}")";
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"EventTime": "2022-02-08 09:23:37+11:00", )",
+                             inner, "}"))
+          .time,
+      Utc(2022, 2, 7, 22, 23, 37));
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"EventTime": 1644272617, )", inner, "}")).time,
+      Utc(2022, 2, 7, 22, 23, 37));
+  EXPECT_EQ(
+      MustParse(absl::StrCat(R"({"EventTime": 1644272617.5, )", inner, "}"))
+          .time,
+      Utc(2022, 2, 7, 22, 23, 37) + absl::Milliseconds(500));
+}
+
+TEST(ParseCloudTrailRecord, ReadsPlasoLookupEventsFile) {
+  const std::string file = "data/cloudtrail/plaso/aws_cloudtrail.jsonl";
+  if (!SharedFileExists(file)) GTEST_SKIP() << "absent: " << file;
+  std::vector<Event> events = ParseSharedFile(file);
+  ASSERT_EQ(events.size(), 6u);
+  const Event& first = events[0];
+  EXPECT_EQ(first.event_id, "0828c0d2-3589-4390-b954-c78b4a7df44b");
+  EXPECT_EQ(first.event_name, "DescribeInstances");
+  EXPECT_EQ(first.event_source, "ec2.amazonaws.com");
+  EXPECT_EQ(first.time, Utc(2022, 2, 7, 22, 23, 37));
+  EXPECT_EQ(first.identity_type, "IAMUser");
+  EXPECT_EQ(first.identity, "arn:aws:iam::012345678901:user/fakeusername");
+  EXPECT_EQ(first.account, "012345678901");
+  EXPECT_EQ(first.access_key_id, "0123456789ABCDEFGHIJ");
+  EXPECT_EQ(first.call_region, "ap-southeast-2");
+  EXPECT_EQ(first.source, "1.2.3.4");
+  EXPECT_EQ(first.user_agent, "console.ec2.amazonaws.com");
+  for (const Event& event : events) {
+    EXPECT_EQ(event.kind, RecordKind::kApiCall);
+    EXPECT_EQ(event.source, "1.2.3.4");
+  }
+}
+
+TEST(ParseCloudTrailRecord, ReadsOtrfTimestampFile) {
+  const std::string file =
+      "data/cloudtrail/otrf-security-datasets/"
+      "ec2_proxy_s3_exfiltration_2020-09-14011940.json";
+  if (!SharedFileExists(file)) GTEST_SKIP() << "absent: " << file;
+  std::vector<Event> events = ParseSharedFile(file);
+  ASSERT_EQ(events.size(), 103u);
+  EXPECT_EQ(events[0].time, Utc(2020, 9, 14, 0, 44, 23));
+  EXPECT_EQ(events[0].event_id, "fd4f1042-c7f6-4107-a6ee-d841d92596e7");
+
+  int stolen = 0;
+  int issuances = 0;
+  for (const Event& event : events) {
+    if (event.identity_type == "AssumedRole") {
+      ++stolen;
+      EXPECT_EQ(event.session_name, "i-0317f6c6b66ae9c40");
+      EXPECT_EQ(event.source, "1.2.3.4");
+      EXPECT_EQ(event.identity,
+                "arn:aws:iam::123456789123:role/"
+                "MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0");
+      EXPECT_EQ(event.access_key_id, "ASIA5FLZVX4OPVKKVBMX");
+    }
+    if (event.issuance.has_value()) {
+      ++issuances;
+      EXPECT_EQ(event.issuance->issuer, "ec2.amazonaws.com");
+      EXPECT_EQ(event.issuance->account, "123456789123");
+      EXPECT_EQ(event.issuance->region, "us-east-1");
+    }
+  }
+  EXPECT_EQ(stolen, 11);
+  EXPECT_EQ(issuances, 5);
+}
+
+TEST(ParseCloudTrailRecord, RejectsTextThatIsNotAJsonObject) {
+  EXPECT_THAT(ErrorOf("{\"eventTime\": "),
+              HasSubstr("record is not valid JSON: "));
+  EXPECT_THAT(ErrorOf(""), HasSubstr("record is not valid JSON: "));
+  EXPECT_EQ(ErrorOf("[1, 2]"), "record is not a JSON object but an array");
+  EXPECT_EQ(ErrorOf("\"text\""), "record is not a JSON object but a string");
+  EXPECT_THAT(ErrorOf(R"({"CloudTrailEvent": "{broken"})"),
+              HasSubstr("CloudTrailEvent is not valid JSON: "));
+  EXPECT_EQ(ErrorOf(R"({"CloudTrailEvent": "[]"})"),
+            "CloudTrailEvent is not a JSON object but an array");
+  EXPECT_EQ(ErrorOf(R"({"CloudTrailEvent": 7})"),
+            "field CloudTrailEvent is a number, not a string");
+}
+
+TEST(ParseCloudTrailRecord, RejectsRecordWithoutTimeOrIdentity) {
+  EXPECT_EQ(ErrorOf(R"({"userIdentity": {"type": "Root"}})"),
+            "record has no eventTime");
+  EXPECT_EQ(ErrorOf(R"({"eventTime": null, "userIdentity": {}})"),
+            "record has no eventTime");
+  EXPECT_EQ(ErrorOf(R"({"eventTime": "2026-03-01T08:00:00Z"})"),
+            "record has no userIdentity");
+  EXPECT_EQ(ErrorOf(R"({"eventTime": "2026-03-01T08:00:00Z",
+                        "userIdentity": null})"),
+            "record has no userIdentity");
+}
+
+TEST(ParseCloudTrailRecord, RejectsUnparseableTime) {
+  EXPECT_EQ(ErrorOf(R"({"eventTime": "yesterday", "userIdentity": {}})"),
+            "field eventTime is not an ISO-8601 time: \"yesterday\"");
+  EXPECT_EQ(
+      ErrorOf(R"({"eventTime": "2026-03-01T08:00:00", "userIdentity": {}})"),
+      "field eventTime is not an ISO-8601 time: \"2026-03-01T08:00:00\"");
+  EXPECT_EQ(ErrorOf(R"({"@timestamp": "2026-13-01T00:00:00Z"})"),
+            "field @timestamp is not an ISO-8601 time: "
+            "\"2026-13-01T00:00:00Z\"");
+  EXPECT_EQ(ErrorOf(R"({"EventTime": true, "CloudTrailEvent": "{}"})"),
+            "field EventTime is a boolean, not a string or a number");
+}
+
+TEST(ParseCloudTrailRecord, RejectsWronglyTypedFields) {
+  const std::string time = R"("eventTime": "2026-03-01T08:00:00Z")";
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(, "userIdentity": "me"})")),
+            "field userIdentity is a string, not an object");
+  EXPECT_EQ(ErrorOf(R"({"eventTime": {"at": 1}, "userIdentity": {}})"),
+            "field eventTime is an object, not a string");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(, "userIdentity": {},
+                "sourceIPAddress": 1234})")),
+            "field sourceIPAddress is a number, not a string");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(,
+                "userIdentity": {"arn": ["x"]}})")),
+            "field userIdentity.arn is an array, not a string");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(,
+                "userIdentity": {"sessionContext": 1}})")),
+            "field userIdentity.sessionContext is a number, not an object");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(,
+                "userIdentity": {"inScopeOf": {"issuerType": false}}})")),
+            "field userIdentity.inScopeOf.issuerType is a boolean, "
+            "not a string");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(, "userIdentity": {},
+                "resources": {"type": "AWS::EC2::Instance"}})")),
+            "field resources is an object, not an array");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(, "userIdentity": {},
+                "resources": [{"type": "AWS::EC2::Instance", "ARN": 1}]})")),
+            "field resources[0].ARN is a number, not a string");
+  EXPECT_EQ(ErrorOf(absl::StrCat("{", time, R"(, "userIdentity": {},
+                "eventName": "AssumeRole",
+                "requestParameters": {"roleArn": 5}})")),
+            "field requestParameters.roleArn is a number, not a string");
+}
+
+TEST(ParseCloudTrailRecord, IgnoresTypesOfFieldsItDoesNotRead) {
+  Event event = MustParse(R"({"eventTime": "2026-03-01T08:00:00Z",
+      "userIdentity": {"type": "Root", "userName": 5,
+                       "sessionContext": {"attributes": 7}},
+      "requestParameters": "not read", "readOnly": "yes",
+      "resources": [null, {"type": "AWS::S3::Bucket", "ARN": 9}]})");
+  EXPECT_EQ(event.identity_type, "Root");
+  EXPECT_THAT(event.instance_arns, IsEmpty());
+}
+
+TEST(ParseCloudTrailRecord, RejectsDeliveryFile) {
+  EXPECT_EQ(ErrorOf(R"({"Records": []})"),
+            "record is a delivery file, not a record (it has a Records "
+            "array)");
+}
+
+}  // namespace
+}  // namespace offregion
