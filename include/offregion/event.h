@@ -14,9 +14,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace offregion {
@@ -68,8 +68,8 @@ struct Event {
   Provider provider = Provider::kAws;
   absl::Time time = absl::UnixEpoch();
   std::string event_id;
-  std::string event_name;  // "ListBuckets"
-  std::string event_source;  // "s3.amazonaws.com"
+  std::string event_name;         // "ListBuckets"
+  std::string event_source;       // "s3.amazonaws.com"
   std::string not_a_call_reason;  // set when kind is kNotACall
 
   // The principal.
@@ -79,7 +79,7 @@ struct Event {
   std::string principal_arn;  // the session ARN as written in the record
   std::string session_name;   // role session name
   std::string access_key_id;
-  std::string invoked_by;     // userIdentity.invokedBy: a service acted
+  std::string invoked_by;  // userIdentity.invokedBy: a service acted
 
   // Compute attachment. A reader that can tell the class on its own sets
   // identity_class and compute_id; otherwise the detector decides from the
@@ -96,7 +96,7 @@ struct Event {
   std::string source;       // sourceIPAddress as written
   std::string vpc_endpoint_id;
   std::string vpc_endpoint_account;
-  std::string error_code;   // present when the call failed
+  std::string error_code;  // present when the call failed
   std::string user_agent;
 
   // Set when this record issued role credentials (AssumeRole succeeded).

@@ -18,9 +18,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "offregion/event.h"
 
 namespace offregion {
@@ -83,7 +83,7 @@ struct IpPrefix {
 // Where an address belongs in a cloud.
 struct CloudLocation {
   Provider provider = Provider::kUnknown;
-  std::string region;  // empty for a provider-wide (GLOBAL) range
+  std::string region;   // empty for a provider-wide (GLOBAL) range
   std::string service;  // e.g. "EC2"; informational
 };
 
@@ -118,8 +118,7 @@ class CloudRanges : public NetworkLocator {
   // Returns an empty table: every address is on the internet.
   static std::unique_ptr<CloudRanges> Empty();
 
-  std::optional<CloudLocation> Locate(
-      const IpAddress& address) const override;
+  std::optional<CloudLocation> Locate(const IpAddress& address) const override;
 
   // Returns how many prefixes were loaded.
   size_t size() const;

@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "offregion/event.h"
 
@@ -25,8 +25,8 @@ enum class Outcome : uint8_t {
   kLearning = 2,       // before activation: no alert is raised yet
   kUnresolved = 3,     // no resolver knows the home region
   kAlert = 4,
-  kSuppressed = 5,     // repeats an alert within the dedup period
-  kInvalid = 6,        // the record could not be read; see `error`
+  kSuppressed = 5,  // repeats an alert within the dedup period
+  kInvalid = 6,     // the record could not be read; see `error`
 };
 
 // Severities in increasing order. kNone is used when there is no finding.
@@ -94,7 +94,7 @@ struct Origin {
   std::string address;  // as written in the record
   OriginKind kind = OriginKind::kUnknown;
   Provider provider = Provider::kUnknown;  // for kCloud and VPC endpoints
-  std::string region;  // cloud region; empty on the internet or GLOBAL
+  std::string region;   // cloud region; empty on the internet or GLOBAL
   std::string country;  // ISO 3166 alpha-2; empty when unknown
   uint32_t asn = 0;     // 0 when unknown
   std::string as_org;

@@ -162,8 +162,8 @@ absl::Status ApplySeverities(offregion::Options& options) {
 // which.
 absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
   *input_error = false;
-  auto activation = Days(absl::GetFlag(FLAGS_activation_days),
-                         "activation-days");
+  auto activation =
+      Days(absl::GetFlag(FLAGS_activation_days), "activation-days");
   auto training = Days(absl::GetFlag(FLAGS_training_days), "training-days");
   auto dedup = Days(absl::GetFlag(FLAGS_dedup_days), "dedup-days");
   for (const auto* d : {&activation, &training, &dedup}) {
@@ -213,8 +213,7 @@ int main(int argc, char** argv) {
   std::vector<char*> pointers;
   for (std::string& arg : normal) pointers.push_back(arg.data());
   const int count = static_cast<int>(pointers.size());
-  if (std::string error = CheckFlags(count, pointers.data());
-      !error.empty()) {
+  if (std::string error = CheckFlags(count, pointers.data()); !error.empty()) {
     return UsageError(error);
   }
   std::vector<char*> args = absl::ParseCommandLine(count, pointers.data());
@@ -233,9 +232,8 @@ int main(int argc, char** argv) {
     absl::FPrintF(stderr, "offregion: %s\n", detector.status().message());
     return kExitInput;
   }
-  offregion::cli::ScanSummary summary =
-      offregion::cli::Scan(**detector, paths, absl::GetFlag(FLAGS_all),
-                           stdout, stderr);
+  offregion::cli::ScanSummary summary = offregion::cli::Scan(
+      **detector, paths, absl::GetFlag(FLAGS_all), stdout, stderr);
   offregion::cli::PrintSummary(summary, stderr);
   return summary.unreadable_files > 0 ? kExitInput : kExitOk;
 }

@@ -29,8 +29,8 @@ void Count(const Verdict& v, ScanSummary* summary) {
   }
 }
 
-void ScanFile(Detector& detector, const std::string& path, bool all,
-              FILE* out, FILE* err, ScanSummary* summary) {
+void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
+              FILE* err, ScanSummary* summary) {
   ++summary->files;
   auto reader = RecordReader::Open(path);
   if (!reader.ok()) {
@@ -84,13 +84,16 @@ void PrintSummary(const ScanSummary& s, FILE* err) {
                                       " ", s.alerts_by_severity[i]));
   }
   const double rate = s.seconds > 0 ? s.records / s.seconds : 0;
-  absl::FPrintF(err, "offregion: %d records from %d files in %.3f s "
-                "(%.0f records/s)\n", s.records, s.files, s.seconds, rate);
+  absl::FPrintF(err,
+                "offregion: %d records from %d files in %.3f s "
+                "(%.0f records/s)\n",
+                s.records, s.files, s.seconds, rate);
   absl::FPrintF(err, "offregion: verdicts: %s\n",
                 absl::StrJoin(outcomes, ", "));
   absl::FPrintF(err, "offregion: alerts by severity: %s\n",
                 absl::StrJoin(severities, ", "));
-  absl::FPrintF(err, "offregion: invalid records: %d; unreadable files: %d; "
+  absl::FPrintF(err,
+                "offregion: invalid records: %d; unreadable files: %d; "
                 "files that ended early: %d\n",
                 s.by_outcome[static_cast<size_t>(Outcome::kInvalid)],
                 s.unreadable_files, s.broken_files);

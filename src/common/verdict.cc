@@ -13,10 +13,10 @@ namespace offregion {
 namespace {
 
 constexpr absl::string_view kOutcomeNames[] = {
-    "not_applicable", "in_region", "learning", "unresolved",
+    "not_applicable", "in_region",  "learning", "unresolved",
     "alert",          "suppressed", "invalid"};
 constexpr absl::string_view kSeverityNames[] = {"", "informational", "low",
-                                               "medium", "high"};
+                                                "medium", "high"};
 constexpr absl::string_view kVariationNames[] = {
     "",
     "outside_region_unusual_geo_and_asn",
@@ -30,8 +30,8 @@ constexpr absl::string_view kVariationNames[] = {
 constexpr absl::string_view kHomeSourceNames[] = {
     "", "event", "inventory", "issuance", "learned", "other"};
 constexpr absl::string_view kOriginKindNames[] = {
-    "", "internet", "cloud", "internal", "vpc_endpoint",
-    "foreign_vpc_endpoint"};
+    "",         "internet",     "cloud",
+    "internal", "vpc_endpoint", "foreign_vpc_endpoint"};
 
 template <size_t N>
 absl::string_view NameAt(const absl::string_view (&names)[N], size_t index) {
@@ -97,9 +97,9 @@ std::string VerdictToJson(const Verdict& v) {
   json.String("outcome", OutcomeName(v.outcome));
   json.String("event_id", v.event_id);
   if (v.event_time != absl::UnixEpoch()) {
-    json.String("event_time", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ",
-                                               v.event_time,
-                                               absl::UTCTimeZone()));
+    json.String("event_time",
+                absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", v.event_time,
+                                 absl::UTCTimeZone()));
   }
   json.String("event_name", v.event_name);
   json.String("alert_id", v.alert_id);

@@ -68,9 +68,9 @@ Classification ClassifyAssumedRole(const Event& event,
     return Make(IdentityClass::kAwsLambda, session,
                 "user agent of the Lambda execution environment");
   }
-  return Make(IdentityClass::kNone, "",
-              absl::StrCat("role session ", session,
-                           " is not a compute resource's"));
+  return Make(
+      IdentityClass::kNone, "",
+      absl::StrCat("role session ", session, " is not a compute resource's"));
 }
 
 }  // namespace
@@ -83,9 +83,9 @@ Classification Classify(const Event& event, const IssuanceTable& issuances,
   if (event.identity_type != "AssumedRole") {
     absl::string_view type =
         event.identity_type.empty() ? "unknown" : event.identity_type;
-    return Make(IdentityClass::kNone, "",
-                absl::StrCat("identity type ", type,
-                             " is not compute-attached"));
+    return Make(
+        IdentityClass::kNone, "",
+        absl::StrCat("identity type ", type, " is not compute-attached"));
   }
   return ClassifyAssumedRole(event, issuances, inventory);
 }

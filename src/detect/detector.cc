@@ -168,9 +168,9 @@ absl::Status DetectorImpl::Locate(const Event& event, Origin* origin) const {
   }
   absl::StatusOr<IpAddress> address = IpAddress::Parse(event.source);
   if (!address.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "sourceIPAddress \"", event.source,
-        "\" is neither an IP address nor a service name"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("sourceIPAddress \"", event.source,
+                     "\" is neither an IP address nor a service name"));
   }
   if (address->IsInternal()) {
     origin->kind = OriginKind::kInternal;
@@ -248,13 +248,12 @@ void DetectorImpl::Decide(const Event& event, Verdict* v) {
     return;
   }
   v->outcome = Outcome::kAlert;
-  options_.dedup_cache->Put(key, DedupEntry{v->alert_id, v->severity,
-                                            event.time});
+  options_.dedup_cache->Put(key,
+                            DedupEntry{v->alert_id, v->severity, event.time});
 }
 
 void DetectorImpl::Learn(const Event& event, const Classification& c,
-                         const std::string& profile_key,
-                         const Origin& origin) {
+                         const std::string& profile_key, const Origin& origin) {
   if (!event.error_code.empty()) return;
   options_.profiles->Record(profile_key, origin.country, origin.asn,
                             event.time);
@@ -284,8 +283,8 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     return v;
   }
   if (std::string actor = internal::ServiceActor(event); !actor.empty()) {
-    v.explanation = absl::StrCat("call made by ", actor,
-                                 " on the identity's behalf");
+    v.explanation =
+        absl::StrCat("call made by ", actor, " on the identity's behalf");
     return v;
   }
 
@@ -348,9 +347,9 @@ absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(Options options) {
   if (options.locator == nullptr) {
     auto ranges = CloudRanges::LoadAwsFile(OFFREGION_DEFAULT_AWS_RANGES);
     if (!ranges.ok()) {
-      return absl::Status(ranges.status().code(),
-                          absl::StrCat("default AWS ranges: ",
-                                       ranges.status().message()));
+      return absl::Status(
+          ranges.status().code(),
+          absl::StrCat("default AWS ranges: ", ranges.status().message()));
     }
     options.locator = std::move(*ranges);
   }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace offregion::internal {
@@ -15,9 +16,9 @@ std::string Where(const Origin& origin) {
     case OriginKind::kInternet:
       return "internet";
     case OriginKind::kCloud:
-      return absl::StrCat(ProviderName(origin.provider), " ",
-                          origin.region.empty() ? "global range"
-                                                : origin.region);
+      return absl::StrCat(
+          ProviderName(origin.provider), " ",
+          origin.region.empty() ? "global range" : origin.region);
     case OriginKind::kInternal:
       return "internal address";
     case OriginKind::kVpcEndpoint:
@@ -45,10 +46,9 @@ std::string Unusual(const Verdict& v, absl::Duration training) {
   if (v.unusual_country) parts.push_back("country " + v.origin.country);
   if (v.unusual_asn) parts.push_back(absl::StrCat("AS", v.origin.asn));
   if (parts.empty()) return "";
-  return absl::StrCat("; ", absl::StrJoin(parts, " and "),
-                      " not seen for this identity in the last ",
-                      absl::IDivDuration(training, absl::Hours(24), nullptr),
-                      " days");
+  return absl::StrFormat("; %s not seen for this identity in the last %g days",
+                         absl::StrJoin(parts, " and "),
+                         absl::ToDoubleHours(training) / 24);
 }
 
 }  // namespace
@@ -65,9 +65,9 @@ std::string DescribeOrigin(const Origin& origin) {
 }
 
 std::string Explain(const Verdict& v, absl::Duration training) {
-  const std::string call = absl::StrCat(
-      v.event_name.empty() ? "a call" : v.event_name, " from ",
-      DescribeOrigin(v.origin));
+  const std::string call =
+      absl::StrCat(v.event_name.empty() ? "a call" : v.event_name, " from ",
+                   DescribeOrigin(v.origin));
   switch (v.outcome) {
     case Outcome::kInRegion:
       return absl::StrCat(Compute(v), ": ", call, " is inside home region ",

@@ -27,49 +27,58 @@ namespace {
 
 constexpr size_t kColumns = 4;  // network, country, asn, as_org
 
-// Splits one CSV record into fields: RFC 4180 quoting ("a ""b"", c" is
-// one field), blanks around unquoted fields dropped. A record may not span
-// lines.
+// Returns the position of the first non-blank at or after `pos`.
+size_t SkipBlanks(absl::string_view line, size_t pos) {
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  return pos;
+}
+
+// Reads the quoted field opening at line[pos]; "" inside stands for one
+// quote. Leaves `pos` at the comma after it, or at the end.
+absl::Status ReadQuotedField(absl::string_view line, size_t& pos,
+                             std::string& field) {
+  for (++pos; pos < line.size(); ++pos) {
+    if (line[pos] != '"') {
+      field.push_back(line[pos]);
+    } else if (pos + 1 < line.size() && line[pos + 1] == '"') {
+      field.push_back('"');
+      ++pos;
+    } else {
+      pos = SkipBlanks(line, pos + 1);
+      if (pos == line.size() || line[pos] == ',') return absl::OkStatus();
+      return absl::InvalidArgumentError("text after a quoted field");
+    }
+  }
+  return absl::InvalidArgumentError("unterminated quoted field");
+}
+
+// Reads the unquoted field at line[pos], without surrounding blanks.
+// Leaves `pos` at the comma after it, or at the end.
+absl::Status ReadPlainField(absl::string_view line, size_t& pos,
+                            std::string& field) {
+  size_t comma = std::min(line.find(',', pos), line.size());
+  absl::string_view raw = line.substr(pos, comma - pos);
+  if (absl::StrContains(raw, '"')) {
+    return absl::InvalidArgumentError("quote inside an unquoted field");
+  }
+  field = std::string(absl::StripAsciiWhitespace(raw));
+  pos = comma;
+  return absl::OkStatus();
+}
+
+// Splits one CSV record into fields, with RFC 4180 quoting
+// ("Example, Inc." is one field). A record may not span lines.
 absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line) {
   std::vector<std::string> fields;
-  size_t pos = 0;
-  while (true) {
-    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  for (size_t pos = 0;; ++pos) {  // ++pos steps over a comma
+    pos = SkipBlanks(line, pos);
     std::string field;
-    if (pos < line.size() && line[pos] == '"') {
-      // A quoted field runs to the next lone quote; "" stands for ".
-      for (++pos;; ++pos) {
-        if (pos >= line.size()) {
-          return absl::InvalidArgumentError("unterminated quoted field");
-        }
-        if (line[pos] != '"') {
-          field.push_back(line[pos]);
-        } else if (pos + 1 < line.size() && line[pos + 1] == '"') {
-          field.push_back('"');
-          ++pos;
-        } else {
-          break;
-        }
-      }
-      ++pos;  // past the closing quote
-      while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) {
-        ++pos;
-      }
-      if (pos < line.size() && line[pos] != ',') {
-        return absl::InvalidArgumentError("text after a quoted field");
-      }
-    } else {
-      size_t comma = std::min(line.find(',', pos), line.size());
-      absl::string_view raw = line.substr(pos, comma - pos);
-      if (absl::StrContains(raw, '"')) {
-        return absl::InvalidArgumentError("quote inside an unquoted field");
-      }
-      field = std::string(absl::StripAsciiWhitespace(raw));
-      pos = comma;
-    }
+    absl::Status status = pos < line.size() && line[pos] == '"'
+                              ? ReadQuotedField(line, pos, field)
+                              : ReadPlainField(line, pos, field);
+    if (!status.ok()) return status;
     fields.push_back(std::move(field));
     if (pos >= line.size()) return fields;
-    ++pos;  // past the comma
   }
 }
 
@@ -144,23 +153,21 @@ GeoTable::~GeoTable() = default;
 absl::StatusOr<std::unique_ptr<GeoTable>> GeoTable::Parse(
     absl::string_view csv) {
   std::unique_ptr<GeoTable> geo(new GeoTable());
+  absl::ConsumePrefix(&csv, "\xEF\xBB\xBF");  // a byte order mark
   size_t line_number = 0;
   bool seen_row = false;
-  absl::string_view text = csv;
-  absl::ConsumePrefix(&text, "\xEF\xBB\xBF");  // a byte order mark
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+  for (absl::string_view line : absl::StrSplit(csv, '\n')) {
     ++line_number;
     absl::ConsumeSuffix(&line, "\r");
     if (absl::StripAsciiWhitespace(line).empty()) continue;
 
     absl::StatusOr<std::vector<std::string>> fields = SplitCsvLine(line);
-    absl::Status status = fields.status();
-    if (status.ok() && !seen_row && IsHeader(*fields)) {
-      seen_row = true;
-      continue;
-    }
+    bool header = !seen_row && fields.ok() && IsHeader(*fields);
     seen_row = true;
-    if (status.ok()) status = geo->table_->AddRow(*fields, line_number);
+    if (header) continue;
+    absl::Status status = fields.ok()
+                              ? geo->table_->AddRow(*fields, line_number)
+                              : fields.status();
     if (!status.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("geo table line ", line_number, ": ", status.message()));

@@ -1,5 +1,6 @@
 // LibLocProvider: country, ASN and AS name from the IPFire libloc database,
-// looked up under a mutex because libloc's reference counts are not atomic.
+// one lookup at a time: libloc's reference counts are not atomic and it
+// formats addresses into static buffers.
 
 #include <libloc/libloc.h>
 #include <netinet/in.h>
@@ -21,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "offregion/geo.h"
+
 extern "C" {  // only libloc.h declares its own C linkage
 #include <libloc/as.h>
 #include <libloc/database.h>
@@ -58,8 +60,9 @@ std::string CountryOrEmpty(const char* code) {
 struct LibLocProvider::Handle {
   loc_ctx* ctx = nullptr;
   loc_database* db = nullptr;
-  // libloc counts references without atomics, and every lookup takes
-  // references on the context: one lookup at a time.
+  // libloc counts references without atomics and writes static buffers
+  // during a lookup (ThreadSanitizer shows the latter): one lookup at a
+  // time.
   absl::Mutex mu;
 
   ~Handle() {

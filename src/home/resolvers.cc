@@ -35,7 +35,8 @@ bool IsInstanceId(absl::string_view name) {
 }
 
 absl::string_view ArnRegion(absl::string_view arn) {
-  std::vector<absl::string_view> parts = absl::StrSplit(arn, absl::MaxSplits(':', 4));
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(arn, absl::MaxSplits(':', 4));
   if (parts.size() < 5 || parts[0] != "arn") return "";
   return parts[3];
 }
@@ -56,11 +57,9 @@ std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
 
 void IssuanceTable::Add(const Issuance& issuance, absl::Time time) {
   Entry& entry = entries_.Upsert(
-      SessionKey(issuance.account, issuance.role, issuance.session_name),
-      time);
+      SessionKey(issuance.account, issuance.role, issuance.session_name), time);
   if (time < entry.time) return;
-  entry = Entry{issuance.issuer, issuance.region, issuance.access_key_id,
-                time};
+  entry = Entry{issuance.issuer, issuance.region, issuance.access_key_id, time};
 }
 
 const IssuanceTable::Entry* IssuanceTable::Find(
@@ -124,10 +123,9 @@ std::string LearnedRegions::MostFrequent(absl::string_view account,
 void LearnedRegions::Expire(absl::Time cutoff) {
   const int64_t first_day = DayOf(cutoff);
   computes_.EraseIf(
-      [first_day](const std::string&, std::vector<DayCount>& days,
-                  absl::Time) {
-        std::erase_if(days,
-                      [first_day](const DayCount& d) { return d.day < first_day; });
+      [first_day](const std::string&, std::vector<DayCount>& days, absl::Time) {
+        std::erase_if(
+            days, [first_day](const DayCount& d) { return d.day < first_day; });
         return days.empty();
       });
 }

@@ -203,7 +203,7 @@ absl::Status ReadTime(const dom::object& record, const dom::object& outer,
                       Event* event) {
   FieldReader fields;
   for (absl::string_view key : {"eventTime", "@timestamp"}) {
-    absl::string_view text = fields.String(record, key);
+    std::string text = fields.String(record, key);
     if (!fields.status().ok()) return fields.status();
     if (text.empty()) continue;
     absl::StatusOr<absl::Time> time = ParseIsoTime(key, text);
@@ -224,8 +224,7 @@ absl::Status ReadTime(const dom::object& record, const dom::object& outer,
 bool IsDigest(const dom::object& record) {
   for (absl::string_view key :
        {"digestStartTime", "digestEndTime", "digestS3Object"}) {
-    dom::element unused;
-    if (record.at_key(ToStd(key)).get(unused) == simdjson::SUCCESS) return true;
+    if (Member(record, key).has_value()) return true;
   }
   return false;
 }
@@ -294,10 +293,8 @@ void ReadSessionContext(const dom::object& identity, FieldReader& fields,
   std::optional<dom::object> context =
       fields.Object(identity, "sessionContext", "userIdentity.");
   if (!context.has_value()) return;
-  dom::element unused;
-  if (context->at_key("ec2RoleDelivery").get(unused) == simdjson::SUCCESS) {
-    event->ec2_role_delivery = true;
-  }
+  // Present with any value ("1.0", "2.0", ...): an EC2 instance profile.
+  event->ec2_role_delivery = Member(*context, "ec2RoleDelivery").has_value();
   std::optional<dom::object> issuer =
       fields.Object(*context, "sessionIssuer", "userIdentity.sessionContext.");
   if (issuer.has_value()) {
@@ -362,7 +359,7 @@ absl::Status ReadResources(const dom::object& record, Event* event) {
     if (fields.String(resource, "type", prefix) != "AWS::EC2::Instance") {
       continue;
     }
-    absl::string_view arn = fields.String(resource, "ARN", prefix);
+    std::string arn = fields.String(resource, "ARN", prefix);
     if (arn.empty()) arn = fields.String(resource, "arn", prefix);
     if (!arn.empty()) event->instance_arns.emplace_back(arn);
   }

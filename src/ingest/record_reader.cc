@@ -66,16 +66,17 @@ simdjson::error_code RawJson(ondemand::value& value, std::string_view* raw) {
   if (type == ondemand::json_type::object) {
     ondemand::object object;
     error = value.get_object().get(object);
-    return error != simdjson::SUCCESS ? error : object.raw_json().get(*raw);
-  }
-  if (type == ondemand::json_type::array) {
+    if (error == simdjson::SUCCESS) error = object.raw_json().get(*raw);
+  } else if (type == ondemand::json_type::array) {
     ondemand::array array;
     error = value.get_array().get(array);
-    return error != simdjson::SUCCESS ? error : array.raw_json().get(*raw);
+    if (error == simdjson::SUCCESS) error = array.raw_json().get(*raw);
+  } else {
+    *raw = value.raw_json_token();
   }
-  *raw = value.raw_json_token();
+  // The raw text runs up to the next token: drop the blanks before it.
   while (!raw->empty() && IsBlank(raw->back())) raw->remove_suffix(1);
-  return simdjson::SUCCESS;
+  return error;
 }
 
 // Records cut out of one document: the texts point into `text`.
@@ -116,10 +117,10 @@ absl::Status CutElements(ondemand::parser& parser, Shape shape,
 
 // Fills *record; returns true.
 bool Emit(RawRecord* record, std::string json, absl::Status status,
-          std::string location) {
+          const std::string& location) {
   record->json = std::move(json);
   record->status = std::move(status);
-  record->location = std::move(location);
+  record->location = location;
   return true;
 }
 
@@ -146,7 +147,8 @@ class RecordReaderImpl final : public RecordReader {
 
   // Appends one chunk of input to buffer_; sets eof_ (and status_ on error).
   void Fill();
-  void ReadError(int zlib_error, const char* message);
+  // Sets status_ from gzerror's answer (and errno for Z_ERRNO).
+  void ReadError(int zlib_error, const char* message, int error_number);
   // Drops the consumed bytes before pos_.
   void Compact();
   // Fills buffer_ until it holds a non-blank byte at or after `from`;
@@ -180,15 +182,24 @@ class RecordReaderImpl final : public RecordReader {
   ondemand::parser ondemand_parser_;
 };
 
-void RecordReaderImpl::ReadError(int zlib_error, const char* message) {
+void RecordReaderImpl::ReadError(int zlib_error, const char* message,
+                                 int error_number) {
   if (zlib_error == Z_ERRNO) {
-    status_ = absl::ErrnoToStatus(errno, name_);
-  } else if (zlib_error == Z_BUF_ERROR) {
+    status_ = absl::ErrnoToStatus(error_number, name_);
+    return;
+  }
+  // zlib prefixes its messages with "<fd:N>: ", the name it knows.
+  absl::string_view text = message == nullptr ? "" : message;
+  if (absl::StartsWith(text, "<fd:")) {
+    size_t colon = text.find(": ");
+    if (colon != absl::string_view::npos) text.remove_prefix(colon + 2);
+  }
+  if (zlib_error == Z_BUF_ERROR) {
     status_ = absl::DataLossError(
-        absl::StrCat(name_, ": truncated gzip stream (", message, ")"));
+        absl::StrCat(name_, ": truncated gzip stream (", text, ")"));
   } else {
     status_ = absl::DataLossError(
-        absl::StrCat(name_, ": corrupt gzip stream (", message, ")"));
+        absl::StrCat(name_, ": corrupt gzip stream (", text, ")"));
   }
 }
 
@@ -198,12 +209,15 @@ void RecordReaderImpl::Fill() {
   buffer_.resize(old_size + kChunkBytes);
   int n = gzread(file_, buffer_.data() + old_size,
                  static_cast<unsigned>(kChunkBytes));
+  int error_number = errno;
   buffer_.resize(old_size + (n > 0 ? static_cast<size_t>(n) : 0));
   if (n > 0) return;
   eof_ = true;
   int zlib_error = Z_OK;
   const char* message = gzerror(file_, &zlib_error);
-  if (n < 0 || zlib_error != Z_OK) ReadError(zlib_error, message);
+  if (n < 0 || zlib_error != Z_OK) {
+    ReadError(zlib_error, message, error_number);
+  }
 }
 
 void RecordReaderImpl::Compact() {
@@ -317,6 +331,7 @@ bool RecordReaderImpl::ReadLine(absl::string_view* line, bool* too_long) {
     size_t newline = buffer_.find('\n', scanned);
     if (newline != std::string::npos) {
       *line = absl::string_view(buffer_.data() + pos_, newline - pos_);
+      *too_long = line->size() > max_document_bytes_;
       pos_ = newline + 1;
       return true;
     }
@@ -351,7 +366,7 @@ bool RecordReaderImpl::NextLine(RawRecord* record) {
                   absl::ResourceExhaustedError(
                       absl::StrCat(location, ": a line longer than ",
                                    max_document_bytes_, " bytes")),
-                  std::move(location));
+                  location);
     }
     line = absl::StripAsciiWhitespace(line);
     if (line.empty()) continue;
@@ -362,11 +377,10 @@ bool RecordReaderImpl::NextLine(RawRecord* record) {
           record, "",
           absl::InvalidArgumentError(absl::StrCat(
               location, ": not valid JSON: ", simdjson::error_message(error))),
-          std::move(location));
+          location);
     }
     if (shape != Shape::kRecordsObject) {
-      return Emit(record, std::string(line), absl::OkStatus(),
-                  std::move(location));
+      return Emit(record, std::string(line), absl::OkStatus(), location);
     }
     pieces_ = Pieces{simdjson::padded_string(line.data(), line.size()),
                      {},
@@ -375,7 +389,7 @@ bool RecordReaderImpl::NextLine(RawRecord* record) {
     absl::Status cut = CutElements(ondemand_parser_, shape, &pieces_);
     if (!cut.ok()) {
       pieces_.records.clear();
-      return Emit(record, "", std::move(cut), std::move(location));
+      return Emit(record, "", std::move(cut), location);
     }
   }
 }

@@ -28,8 +28,8 @@ constexpr std::string_view kGlobalRegion = "GLOBAL";
 
 // One of the two prefix lists of ip-ranges.json.
 struct Family {
-  std::string_view list;  // "prefixes"
-  std::string_view key;   // "ip_prefix"
+  const char* list;  // "prefixes"
+  const char* key;   // "ip_prefix"
   bool v4;
 };
 constexpr Family kFamilies[] = {{"prefixes", "ip_prefix", true},
@@ -83,7 +83,7 @@ struct CloudRanges::Table {
     }
     if (fields[family.key].get(prefix_text) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError(
-          absl::StrCat("no \"", internal::AbslView(family.key), "\" string"));
+          absl::StrCat("no \"", family.key, "\" string"));
     }
     if (fields["region"].get(region) != simdjson::SUCCESS || region.empty()) {
       return absl::InvalidArgumentError("no \"region\" string");
@@ -109,15 +109,14 @@ struct CloudRanges::Table {
     if (root[family.list].get(list) != simdjson::SUCCESS) return false;
     simdjson::dom::array entries;
     if (list.get(entries) != simdjson::SUCCESS) {
-      return Invalid(absl::StrCat("\"", internal::AbslView(family.list),
-                                  "\" is not an array"));
+      return Invalid(absl::StrCat("\"", family.list, "\" is not an array"));
     }
     size_t index = 0;
     for (simdjson::dom::element entry : entries) {
       absl::Status status = AddEntry(entry, family);
       if (!status.ok()) {
-        return Invalid(absl::StrCat(internal::AbslView(family.list), "[", index,
-                                    "]: ", status.message()));
+        return Invalid(
+            absl::StrCat(family.list, "[", index, "]: ", status.message()));
       }
       ++index;
     }

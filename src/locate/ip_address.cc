@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/status/status.h"
@@ -66,6 +67,13 @@ bool StripZone(absl::string_view& text) {
   return true;
 }
 
+// True for ::ffff:a.b.c.d, the IPv4-mapped form.
+bool IsV4Mapped(const std::array<uint8_t, 16>& bytes) {
+  static constexpr uint8_t kHead[kV4Offset] = {0, 0, 0, 0, 0,    0,
+                                               0, 0, 0, 0, 0xFF, 0xFF};
+  return std::memcmp(bytes.data(), kHead, kV4Offset) == 0;
+}
+
 uint32_t V4Number(const std::array<uint8_t, 16>& bytes) {
   return uint32_t{bytes[12]} << 24 | uint32_t{bytes[13]} << 16 |
          uint32_t{bytes[14]} << 8 | uint32_t{bytes[15]};
@@ -94,23 +102,24 @@ IpAddress Masked(const IpAddress& address, int length) {
 
 absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   absl::string_view bare = text;
+  char terminated[INET6_ADDRSTRLEN];  // inet_pton wants a C string
   if (bare.empty() || bare.find('\0') != absl::string_view::npos ||
-      !StripZone(bare)) {
+      !StripZone(bare) || bare.size() >= sizeof(terminated)) {
     return NotAnAddress(text);
   }
-  std::string copy(bare);  // inet_pton wants a terminated string
+  std::memcpy(terminated, bare.data(), bare.size());
+  terminated[bare.size()] = '\0';
+
   IpAddress address;
-  if (inet_pton(AF_INET, copy.c_str(), address.bytes_.data() + kV4Offset) ==
-      1) {
+  if (inet_pton(AF_INET, terminated, &address.bytes_[kV4Offset]) == 1) {
     address.bytes_[10] = address.bytes_[11] = 0xFF;
     address.is_v4_ = true;
     return address;
   }
-  if (inet_pton(AF_INET6, copy.c_str(), address.bytes_.data()) != 1) {
+  if (inet_pton(AF_INET6, terminated, address.bytes_.data()) != 1) {
     return NotAnAddress(text);
   }
-  address.is_v4_ = IN6_IS_ADDR_V4MAPPED(
-      reinterpret_cast<const in6_addr*>(address.bytes_.data()));
+  address.is_v4_ = IsV4Mapped(address.bytes_);
   return address;
 }
 

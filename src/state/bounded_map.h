@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace offregion::internal {

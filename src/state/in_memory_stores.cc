@@ -28,12 +28,11 @@ void Touch(Map& map, const Key& key, absl::Time time) {
 // Drops the oldest entry of whichever map holds it.
 void DropOldest(Profile& profile) {
   auto older = [](const auto& a, const auto& b) { return a.second < b.second; };
-  auto c = std::min_element(profile.countries.begin(),
-                            profile.countries.end(), older);
+  auto c = std::min_element(profile.countries.begin(), profile.countries.end(),
+                            older);
   auto a = std::min_element(profile.asns.begin(), profile.asns.end(), older);
-  const bool take_country =
-      c != profile.countries.end() &&
-      (a == profile.asns.end() || c->second <= a->second);
+  const bool take_country = c != profile.countries.end() &&
+                            (a == profile.asns.end() || c->second <= a->second);
   if (take_country) {
     profile.countries.erase(c);
   } else if (a != profile.asns.end()) {
@@ -69,7 +68,8 @@ class InMemoryProfileStore : public ProfileStore {
     Profile& p = profiles_.Upsert(identity, time);
     if (!country.empty()) Touch(p.countries, std::string(country), time);
     if (asn != 0) Touch(p.asns, asn, time);
-    while (p.entries() > std::max<size_t>(2, limits_.max_entries_per_identity)) {
+    while (p.entries() >
+           std::max<size_t>(2, limits_.max_entries_per_identity)) {
       DropOldest(p);
     }
   }

@@ -57,9 +57,9 @@ Event Issuance(absl::Time time, std::string issuer, std::string session) {
   e.identity_type = "AWSService";
   e.invoked_by = issuer;
   e.source = issuer;
-  e.issuance = offregion::Issuance{issuer, "111122223333",
-                                   "arn:aws:iam::111122223333:role/web",
-                                   session, "ASIA1", "us-east-1"};
+  e.issuance = offregion::Issuance{
+      issuer,  "111122223333", "arn:aws:iam::111122223333:role/web",
+      session, "ASIA1",        "us-east-1"};
   return e;
 }
 
@@ -81,13 +81,12 @@ class DetectorTest : public ::testing::Test {
 
   // Issues the instance's credentials and trains 15 days from us-east-1.
   void Train() {
-    detector_->Judge(Issuance(Day(1), "ec2.amazonaws.com",
-                              "i-0a1b2c3d4e5f60718"));
+    detector_->Judge(
+        Issuance(Day(1), "ec2.amazonaws.com", "i-0a1b2c3d4e5f60718"));
     for (int day = 1; day <= 16; ++day) {
       Verdict v = detector_->Judge(
           Ec2Call(Day(day, 1), "3.85.0.1", absl::StrCat("train-", day)));
-      EXPECT_EQ(v.outcome, day <= 14 ? Outcome::kLearning
-                                     : Outcome::kInRegion)
+      EXPECT_EQ(v.outcome, day <= 14 ? Outcome::kLearning : Outcome::kInRegion)
           << day;
     }
   }
@@ -216,8 +215,7 @@ TEST_F(DetectorTest, UnresolvedWithoutIssuance) {
     Event e = Ec2Call(Day(day), "203.0.113.10", absl::StrCat("x", day));
     e.session_name = "i-0123456789abcdef0";
     Verdict v = detector_->Judge(e);
-    EXPECT_EQ(v.outcome,
-              day <= 14 ? Outcome::kLearning : Outcome::kUnresolved);
+    EXPECT_EQ(v.outcome, day <= 14 ? Outcome::kLearning : Outcome::kUnresolved);
   }
 }
 

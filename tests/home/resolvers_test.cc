@@ -8,9 +8,7 @@
 namespace offregion {
 namespace {
 
-absl::Time Day(int day) {
-  return absl::UnixEpoch() + absl::Hours(24 * day);
-}
+absl::Time Day(int day) { return absl::UnixEpoch() + absl::Hours(24 * day); }
 
 TEST(Inventory, ParsesWithAndWithoutHeaderAndAccount) {
   auto inventory = Inventory::Parse(

@@ -44,8 +44,8 @@ TEST(ProfileStore, ExpireDropsOldEntriesAndEmptyIdentities) {
 }
 
 TEST(ProfileStore, BoundedInIdentities) {
-  auto store = NewInMemoryProfileStore({.max_identities = 100,
-                                        .max_entries_per_identity = 4});
+  auto store = NewInMemoryProfileStore(
+      {.max_identities = 100, .max_entries_per_identity = 4});
   for (int i = 0; i < 10000; ++i) {
     store->Record(absl::StrCat("id", i), "NL", 1, T(i));
   }
@@ -55,8 +55,8 @@ TEST(ProfileStore, BoundedInIdentities) {
 }
 
 TEST(ProfileStore, BoundedInEntriesPerIdentity) {
-  auto store = NewInMemoryProfileStore({.max_identities = 10,
-                                        .max_entries_per_identity = 4});
+  auto store = NewInMemoryProfileStore(
+      {.max_identities = 10, .max_entries_per_identity = 4});
   for (int i = 1; i <= 10; ++i) {
     store->Record("a|role", absl::StrCat("C", i), i, T(i));
   }
