@@ -8,20 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
+#include "tests/testing/message_has.h"
 #include "offregion/geo.h"
 #include "offregion/network.h"
 
 namespace offregion {
 namespace {
 
-// Succeeds when the message of `status` contains `part`.
-::testing::AssertionResult MessageHas(const absl::Status& status,
-                                      absl::string_view part) {
-  if (absl::StrContains(status.message(), part)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << status << " lacks \"" << part << '"';
-}
+using ::offregion::testing::MessageHas;
 
 std::unique_ptr<GeoTable> Table(absl::string_view csv) {
   absl::StatusOr<std::unique_ptr<GeoTable>> table = GeoTable::Parse(csv);

@@ -7,19 +7,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/testing/message_has.h"
 #include "offregion/network.h"
 
 namespace offregion {
 namespace {
 
-// Succeeds when the message of `status` contains `part`.
-::testing::AssertionResult MessageHas(const absl::Status& status,
-                                      absl::string_view part) {
-  if (absl::StrContains(status.message(), part)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << status << " lacks \"" << part << '"';
-}
+using ::offregion::testing::MessageHas;
 
 IpAddress Addr(const char* text) {
   absl::StatusOr<IpAddress> address = IpAddress::Parse(text);
