@@ -52,4 +52,4 @@ format:
 test: format-check unit-tests sanitize
 
 bench: build
-	@for b in $(BUILD)/bench/*_benchmark; do [ -x "$$b" ] && "$$b"; done
+	@for b in $(BUILD)/bin/*_benchmark; do [ -x "$$b" ] && "$$b"; done

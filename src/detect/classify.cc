@@ -81,8 +81,9 @@ Classification Classify(const Event& event, const IssuanceTable& issuances,
     return Make(event.identity_class, event.compute_id, "given by the reader");
   }
   if (event.identity_type != "AssumedRole") {
-    absl::string_view type =
-        event.identity_type.empty() ? "unknown" : event.identity_type;
+    absl::string_view type = event.identity_type.empty()
+                                 ? absl::string_view("unknown")
+                                 : absl::string_view(event.identity_type);
     return Make(
         IdentityClass::kNone, "",
         absl::StrCat("identity type ", type, " is not compute-attached"));

@@ -8,9 +8,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
-#include "tests/testing/message_has.h"
 #include "offregion/geo.h"
 #include "offregion/network.h"
+#include "tests/testing/message_has.h"
 
 namespace offregion {
 namespace {

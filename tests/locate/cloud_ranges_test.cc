@@ -10,8 +10,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "tests/testing/message_has.h"
 #include "offregion/network.h"
+#include "tests/testing/message_has.h"
 
 namespace offregion {
 namespace {
