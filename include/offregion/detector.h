@@ -61,6 +61,9 @@ struct Options {
   std::shared_ptr<const GeoProvider> geo;
   // Default: true.
   bool use_default_geo = true;
+  // Answers remembered in a GeoCache in front of `geo`; 0 turns the cache
+  // off. Default: 65,536.
+  size_t geo_cache_entries = 65536;
 
   // The caller's inventory, asked after the record itself. Default: none.
   std::shared_ptr<const HomeResolver> inventory;
@@ -95,6 +98,9 @@ class Detector {
 
   // Returns the newest event time seen (the watermark), or InfinitePast.
   virtual absl::Time watermark() const = 0;
+
+  // Returns the counters of the geo cache (all zero when it is off).
+  virtual GeoCacheStats geo_cache_stats() const = 0;
 };
 
 }  // namespace offregion

@@ -98,7 +98,12 @@ struct Origin {
   std::string country;  // ISO 3166 alpha-2; empty when unknown
   uint32_t asn = 0;     // 0 when unknown
   std::string as_org;
-  std::string geo_source;  // which provider answered, e.g. "libloc"
+  std::string city;  // when the geo data has one; for the explanation
+  // Which provider answered, e.g. "libloc": geo_source for the country (or,
+  // without one, the ASN), and each attribute's own source.
+  std::string geo_source;
+  std::string country_source;
+  std::string asn_source;
 };
 
 struct Verdict {

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "offregion/config.h"
@@ -30,10 +31,12 @@ ABSL_FLAG(double, dedup_days, 5,
 ABSL_FLAG(std::string, aws_ranges, OFFREGION_DEFAULT_AWS_RANGES,
           "AWS ranges in the published ip-ranges.json format");
 ABSL_FLAG(std::string, geo_table, "",
-          "CSV network,country,asn,as_org used instead of the default "
-          "libloc database");
+          "CSV network,country,asn,as_org, asked first for country and ASN");
+ABSL_FLAG(std::vector<std::string>, mmdb, {},
+          "MaxMind GeoIP2/GeoLite2 databases, asked in order after the geo "
+          "table; repeat the option for several");
 ABSL_FLAG(bool, no_default_geo, false,
-          "Do not use the libloc database for country and ASN");
+          "Do not ask the libloc database for country and ASN");
 ABSL_FLAG(std::string, inventory, "",
           "CSV compute_id,region[,account]: where compute resources run");
 ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl");
@@ -58,9 +61,10 @@ constexpr char kUsage[] =
     "  --training-days=N     profile window in days (30)\n"
     "  --dedup-days=N        suppress repeats for N days (5)\n"
     "  --aws-ranges=FILE     AWS ip-ranges.json (the shipped snapshot)\n"
-    "  --geo-table=FILE      CSV network,country,asn,as_org instead of "
-    "libloc\n"
-    "  --no-default-geo      no country/ASN data unless --geo-table\n"
+    "  --geo-table=FILE      CSV network,country,asn,as_org, asked first\n"
+    "  --mmdb=FILE           MaxMind GeoIP2/GeoLite2 database, asked next;\n"
+    "                        repeat for several (City, Country, ASN, ISP)\n"
+    "  --no-default-geo      do not ask the libloc database last\n"
     "  --inventory=FILE      CSV compute_id,region[,account]\n"
     "  --severity=V=S,...    override the severity of variations\n"
     "  --format=jsonl        output format\n"
@@ -108,6 +112,36 @@ std::string CheckFlags(int argc, char** argv) {
   return "";
 }
 
+// Returns args with every `NAME VALUE` / `NAME=VALUE` of the repeatable
+// list option `name` merged into one `NAME=V1,V2`: Abseil keeps only the
+// last occurrence of a flag.
+std::vector<std::string> MergeRepeated(std::vector<std::string> args,
+                                       absl::string_view name) {
+  std::vector<std::string> out, values;
+  size_t at = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--") {
+      out.insert(out.end(), args.begin() + i, args.end());
+      break;
+    }
+    if (arg == name && i + 1 < args.size()) {
+      if (values.empty()) at = out.size();
+      values.push_back(args[++i]);
+    } else if (absl::ConsumePrefix(&arg, absl::StrCat(name, "="))) {
+      if (values.empty()) at = out.size();
+      values.emplace_back(arg);
+    } else {
+      out.push_back(args[i]);
+    }
+  }
+  if (!values.empty()) {
+    out.insert(out.begin() + at,
+               absl::StrCat(name, "=", absl::StrJoin(values, ",")));
+  }
+  return out;
+}
+
 // Returns argv with option names spelled with dashes (--activation-days)
 // turned into the underscores Abseil's flags use (--activation_days).
 std::vector<std::string> Normalize(int argc, char** argv) {
@@ -119,7 +153,7 @@ std::vector<std::string> Normalize(int argc, char** argv) {
     const size_t end = std::min(arg.find('='), arg.size());
     std::replace(arg.begin() + 2, arg.begin() + end, '-', '_');
   }
-  return args;
+  return MergeRepeated(std::move(args), "--mmdb");
 }
 
 bool WantsHelp(int argc, char** argv) {
@@ -157,6 +191,30 @@ absl::Status ApplySeverities(offregion::Options& options) {
   return absl::OkStatus();
 }
 
+// Returns the geo chain the flags ask for: the geo table, then the MaxMind
+// databases in order, then libloc; null when there is none at all.
+absl::StatusOr<std::shared_ptr<const offregion::GeoProvider>> BuildGeo() {
+  std::vector<std::shared_ptr<const offregion::GeoProvider>> chain;
+  if (const std::string path = absl::GetFlag(FLAGS_geo_table); !path.empty()) {
+    auto table = offregion::GeoTable::LoadFile(path);
+    if (!table.ok()) return table.status();
+    chain.push_back(std::move(*table));
+  }
+  for (const std::string& path : absl::GetFlag(FLAGS_mmdb)) {
+    auto mmdb = offregion::MaxMindProvider::Open(path);
+    if (!mmdb.ok()) return mmdb.status();
+    chain.push_back(std::move(*mmdb));
+  }
+  if (!absl::GetFlag(FLAGS_no_default_geo)) {
+    auto libloc = offregion::LibLocProvider::Open();
+    if (!libloc.ok()) return libloc.status();
+    chain.push_back(std::move(*libloc));
+  }
+  if (chain.empty()) return nullptr;
+  if (chain.size() == 1) return std::move(chain.front());
+  return std::make_shared<offregion::GeoChain>(std::move(chain));
+}
+
 // Builds the options from the flags. Errors are usage errors (bad values)
 // or input errors (reference files that cannot be read); the bool says
 // which.
@@ -183,13 +241,10 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
       offregion::CloudRanges::LoadAwsFile(absl::GetFlag(FLAGS_aws_ranges));
   if (!ranges.ok()) return ranges.status();
   options.locator = std::move(*ranges);
-  // TODO(#3): chain the geo table in front of MaxMind and libloc.
-  if (const std::string path = absl::GetFlag(FLAGS_geo_table); !path.empty()) {
-    auto table = offregion::GeoTable::LoadFile(path);
-    if (!table.ok()) return table.status();
-    options.geo = std::move(*table);
-  }
-  options.use_default_geo = !absl::GetFlag(FLAGS_no_default_geo);
+  auto geo = BuildGeo();
+  if (!geo.ok()) return geo.status();
+  options.geo = std::move(*geo);
+  options.use_default_geo = false;
   if (const std::string path = absl::GetFlag(FLAGS_inventory); !path.empty()) {
     auto inventory = offregion::Inventory::LoadFile(path);
     if (!inventory.ok()) return inventory.status();
@@ -234,6 +289,7 @@ int main(int argc, char** argv) {
   }
   offregion::cli::ScanSummary summary = offregion::cli::Scan(
       **detector, paths, absl::GetFlag(FLAGS_all), stdout, stderr);
+  summary.geo_cache = (*detector)->geo_cache_stats();
   offregion::cli::PrintSummary(summary, stderr);
   return summary.unreadable_files > 0 ? kExitInput : kExitOk;
 }

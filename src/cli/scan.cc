@@ -97,6 +97,9 @@ void PrintSummary(const ScanSummary& s, FILE* err) {
                 "files that ended early: %d\n",
                 s.by_outcome[static_cast<size_t>(Outcome::kInvalid)],
                 s.unreadable_files, s.broken_files);
+  const uint64_t lookups = s.geo_cache.hits + s.geo_cache.misses;
+  absl::FPrintF(err, "offregion: geo cache: %d lookups, %.1f%% hits\n", lookups,
+                lookups == 0 ? 0.0 : 100.0 * s.geo_cache.hits / lookups);
 }
 
 }  // namespace offregion::cli

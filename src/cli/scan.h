@@ -26,6 +26,7 @@ struct ScanSummary {
   int64_t by_outcome[7] = {};
   int64_t alerts_by_severity[5] = {};
   double seconds = 0;
+  GeoCacheStats geo_cache;
 };
 
 // Judges every record of `paths` ("-" is standard input) in order, writing

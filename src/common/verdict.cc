@@ -49,7 +49,10 @@ void WriteOrigin(const Origin& origin, internal::JsonWriter* json) {
   json->String("country", origin.country);
   if (origin.asn != 0) json->Number("asn", origin.asn);
   json->String("as_org", origin.as_org);
+  json->String("city", origin.city);
   json->String("geo_source", origin.geo_source);
+  json->String("country_source", origin.country_source);
+  json->String("asn_source", origin.asn_source);
   json->EndObject();
 }
 

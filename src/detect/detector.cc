@@ -89,8 +89,9 @@ Variation ChooseVariation(const Verdict& v, Provider home_provider) {
 
 class DetectorImpl : public Detector {
  public:
-  explicit DetectorImpl(Options options)
+  DetectorImpl(Options options, std::shared_ptr<const GeoCache> cache)
       : options_(std::move(options)),
+        cache_(std::move(cache)),
         issuances_(std::max<size_t>(1, options_.max_tracked_sessions)),
         learned_(std::max<size_t>(1, options_.max_tracked_sessions)) {}
 
@@ -116,6 +117,10 @@ class DetectorImpl : public Detector {
     return watermark_;
   }
 
+  GeoCacheStats geo_cache_stats() const override {
+    return cache_ == nullptr ? GeoCacheStats() : cache_->stats();
+  }
+
  private:
   Verdict JudgeLocked(const Event& event);
   void Observe(absl::Time time);
@@ -130,6 +135,7 @@ class DetectorImpl : public Detector {
              const std::string& profile_key, const Origin& origin);
 
   const Options options_;
+  const std::shared_ptr<const GeoCache> cache_;  // also options_.geo
   mutable absl::Mutex mu_;
   internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
   internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
@@ -188,7 +194,10 @@ absl::Status DetectorImpl::Locate(const Event& event, Origin* origin) const {
   origin->country = geo->country;
   origin->asn = geo->asn;
   origin->as_org = geo->as_org;
+  origin->city = geo->city;
   origin->geo_source = geo->source;
+  origin->country_source = geo->country_source;
+  origin->asn_source = geo->asn_source;
   return absl::OkStatus();
 }
 
@@ -363,11 +372,18 @@ absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(Options options) {
     }
     options.geo = std::move(*libloc);
   }
+  std::shared_ptr<const GeoCache> cache;
+  if (options.geo != nullptr && options.geo_cache_entries > 0) {
+    cache = std::make_shared<GeoCache>(std::move(options.geo),
+                                       options.geo_cache_entries);
+    options.geo = cache;
+  }
   if (options.profiles == nullptr) options.profiles = NewInMemoryProfileStore();
   if (options.dedup_cache == nullptr) {
     options.dedup_cache = NewInMemoryDedupCache();
   }
-  return std::unique_ptr<Detector>(new DetectorImpl(std::move(options)));
+  return std::unique_ptr<Detector>(
+      new DetectorImpl(std::move(options), std::move(cache)));
 }
 
 }  // namespace offregion

@@ -55,7 +55,11 @@ std::string Unusual(const Verdict& v, absl::Duration training) {
 
 std::string DescribeOrigin(const Origin& origin) {
   std::vector<std::string> parts = {Where(origin)};
-  if (!origin.country.empty()) parts.push_back(origin.country);
+  if (!origin.country.empty()) {
+    parts.push_back(origin.city.empty()
+                        ? origin.country
+                        : absl::StrCat(origin.city, ", ", origin.country));
+  }
   if (origin.asn != 0) {
     parts.push_back(origin.as_org.empty()
                         ? absl::StrCat("AS", origin.asn)

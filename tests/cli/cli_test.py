@@ -20,6 +20,7 @@ HISTORY = os.path.join(SHARED, "data", "ip-ranges", "aws-history")
 OTRF = os.path.join(SOURCE, "examples", "logs", "otrf",
                     "ec2_proxy_s3_exfiltration_2020-09-14011940.json")
 FLAWS2 = os.path.join(SHARED, "data", "cloudtrail", "flaws2-jamjahal")
+MAXMIND = os.path.join(SOURCE, "tests", "data", "maxmind")
 
 EC2_RECORD = {
     "eventVersion": "1.09",
@@ -239,6 +240,90 @@ class BadInputTest(unittest.TestCase):
                 stdin=json.dumps(EC2_RECORD) + "\n")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(len(verdicts(r.stdout)), 1)
+
+
+def day(n, hour=0):
+    return f"2026-03-{n:02d}T{hour:02d}:00:00Z"
+
+
+class MaxMindTest(unittest.TestCase):
+    """The same case judged with MaxMind databases and with a geo table."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        issue = {
+            "userIdentity": {"type": "AWSService",
+                             "invokedBy": "ec2.amazonaws.com"},
+            "eventTime": day(1), "eventSource": "sts.amazonaws.com",
+            "eventName": "AssumeRole", "awsRegion": "us-east-1",
+            "sourceIPAddress": "ec2.amazonaws.com", "eventID": "issue",
+            "requestParameters": {
+                "roleArn": "arn:aws:iam::111122223333:role/web",
+                "roleSessionName": "i-0a1b2c3d4e5f60718"},
+            "responseElements": {"credentials": {"accessKeyId": "ASIAX"}}}
+        records = [issue]
+        for n in range(1, 17):
+            records.append(dict(EC2_RECORD, eventTime=day(n, 1),
+                                sourceIPAddress="216.160.83.56",
+                                eventID=f"train-{n}"))
+        records.append(dict(EC2_RECORD, eventTime=day(17),
+                            sourceIPAddress="89.160.20.112", eventID="stolen"))
+        records.append(dict(EC2_RECORD, eventTime=day(18),
+                            sourceIPAddress="81.2.69.142", eventID="london"))
+        self.records = os.path.join(self.dir.name, "records.jsonl")
+        with open(self.records, "w") as f:
+            f.write("\n".join(json.dumps(r) for r in records) + "\n")
+        self.geo = os.path.join(self.dir.name, "geo.csv")
+        with open(self.geo, "w") as f:
+            f.write("network,country,asn,as_org\n"
+                    "216.160.83.56/32,US,209,\n"
+                    "89.160.20.112/28,SE,29518,Bredband2 AB\n"
+                    "81.2.69.142/31,GB,,\n")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def scan(self, *geo_args):
+        r = run("scan", "--all", "--no-default-geo", *geo_args, self.records)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r, verdicts(r.stdout)
+
+    def test_mmdb_and_geo_table_agree(self):
+        _, table = self.scan("--geo-table", self.geo)
+        r, mmdb = self.scan(
+            "--mmdb", os.path.join(MAXMIND, "GeoIP2-City-Test.mmdb"),
+            "--mmdb", os.path.join(MAXMIND, "GeoLite2-ASN-Test.mmdb"))
+        keys = ("outcome", "variation", "severity", "unusual_country",
+                "unusual_asn")
+        self.assertEqual([[v.get(k) for k in keys] for v in mmdb],
+                         [[v.get(k) for k in keys] for v in table])
+        for a, b in zip(mmdb, table):
+            for k in ("country", "asn", "as_org"):
+                self.assertEqual(a.get("origin", {}).get(k),
+                                 b.get("origin", {}).get(k))
+        stolen = mmdb[-2]
+        self.assertEqual(stolen["outcome"], "alert")
+        self.assertEqual(stolen["variation"],
+                         "outside_region_unusual_geo_and_asn")
+        self.assertEqual(stolen["origin"]["country"], "SE")
+        self.assertEqual(stolen["origin"]["city"], "Linköping")
+        self.assertEqual(stolen["origin"]["asn"], 29518)
+        self.assertEqual(stolen["origin"]["country_source"],
+                         "maxmind:GeoIP2-City")
+        self.assertEqual(stolen["origin"]["asn_source"],
+                         "maxmind:GeoLite2-ASN")
+        self.assertEqual(mmdb[-1]["outcome"], "suppressed")
+        self.assertIn("geo cache: 18 lookups, 83.3% hits", r.stderr)
+
+    def test_broken_database_is_refused(self):
+        for name in ("GeoIP2-City-Test-Broken-Double-Format.mmdb",
+                     "MaxMind-DB-test-broken-search-tree-24.mmdb",
+                     "GeoIP2-Anonymous-IP-Test.mmdb", "no-such.mmdb"):
+            path = os.path.join(MAXMIND, name)
+            r = run("scan", "--mmdb", path, self.records)
+            self.assertEqual(r.returncode, 1, name)
+            self.assertIn(path, r.stderr)
+            self.assertEqual(r.stdout, "")
 
 
 if __name__ == "__main__":
