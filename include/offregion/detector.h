@@ -5,7 +5,9 @@
 // Each event is classified (is the identity compute-attached?), its home
 // region resolved, its origin located and enriched with country and ASN,
 // and the rules of SPEC.md decide the outcome; the event is then learned.
-// Time is the events' own time, never the wall clock.
+// Time is the events' own time, never the wall clock: "now" is the newest
+// event time seen, and activation counts from the first call judged. Event
+// times before 2006 or from 2100 on are refused as invalid.
 //
 // Thread safety: Judge and JudgeRecord may be called from several threads
 // at once; calls are serialised inside, so each event sees the state that

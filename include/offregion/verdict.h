@@ -109,7 +109,9 @@ struct Origin {
 struct Verdict {
   Outcome outcome = Outcome::kNotApplicable;
   std::string explanation;  // one line a SOC analyst can read
-  std::string error;        // why the record is invalid
+  // Why the record is invalid; for other outcomes, a problem met on the way
+  // that did not stop the judgement (a failed geo lookup).
+  std::string error;
 
   // Set for kAlert and kSuppressed.
   std::string alert_id;      // stable: the same event gives the same id

@@ -54,7 +54,8 @@ constexpr char kUsage[] =
     "S3 delivery files, JSON arrays, JSON Lines, gzip or not) and prints\n"
     "verdicts as JSON Lines: alerts only, or every verdict with --all.\n"
     "A summary goes to standard error. Exit status: 0 when the scan\n"
-    "completed, 1 when an input could not be read at all, 2 for bad usage.\n"
+    "completed, 1 when a file could not be read at all, 2 for bad usage,\n"
+    "3 when the verdicts could not be written.\n"
     "\n"
     "options:\n"
     "  --activation-days=N   no alert until events span N days (14)\n"
@@ -74,10 +75,18 @@ constexpr char kUsage[] =
 constexpr int kExitOk = 0;
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitOutput = 3;
 
 int UsageError(absl::string_view message) {
   absl::FPrintF(stderr, "offregion: %s\n(see offregion --help)\n", message);
   return kExitUsage;
+}
+
+// Returns a flag name as the user spells it: with dashes.
+std::string Dashed(absl::string_view name) {
+  std::string dashed(name);
+  std::replace(dashed.begin(), dashed.end(), '_', '-');
+  return dashed;
 }
 
 // Returns why the flags in argv would be rejected, or "" when they are
@@ -97,16 +106,19 @@ std::string CheckFlags(int argc, char** argv) {
       if (flag != nullptr && flag->IsOfType<bool>() && !has_value) continue;
       flag = nullptr;
     }
-    if (flag == nullptr) return absl::StrCat("unknown option --", kv.first);
+    if (flag == nullptr) return absl::StrCat("unknown option ", argv[i]);
     if (flag->IsOfType<bool>() && !has_value) continue;
     std::string value(kv.second);
     if (!has_value) {
-      if (i + 1 >= argc) return absl::StrCat("--", kv.first, " needs a value");
+      if (i + 1 >= argc) {
+        return absl::StrCat("--", Dashed(kv.first), " needs a value");
+      }
       value = argv[++i];
     }
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      return absl::StrCat("--", kv.first, ": ", error);
+      return absl::StrCat("--", Dashed(kv.first), ": bad value \"", value,
+                          "\"");
     }
   }
   return "";
@@ -223,6 +235,9 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
   auto activation =
       Days(absl::GetFlag(FLAGS_activation_days), "activation-days");
   auto training = Days(absl::GetFlag(FLAGS_training_days), "training-days");
+  if (training.ok() && *training == absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--training-days must be above 0");
+  }
   auto dedup = Days(absl::GetFlag(FLAGS_dedup_days), "dedup-days");
   for (const auto* d : {&activation, &training, &dedup}) {
     if (!d->ok()) return d->status();
@@ -291,5 +306,6 @@ int main(int argc, char** argv) {
       **detector, paths, absl::GetFlag(FLAGS_all), stdout, stderr);
   summary.geo_cache = (*detector)->geo_cache_stats();
   offregion::cli::PrintSummary(summary, stderr);
+  if (summary.output_failed) return kExitOutput;
   return summary.unreadable_files > 0 ? kExitInput : kExitOk;
 }

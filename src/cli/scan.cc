@@ -2,6 +2,8 @@
 
 #include "src/cli/scan.h"
 
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -29,6 +31,12 @@ void Count(const Verdict& v, ScanSummary* summary) {
   }
 }
 
+void WriteFailed(FILE* err, ScanSummary* summary) {
+  summary->output_failed = true;
+  absl::FPrintF(err, "offregion: cannot write verdicts: %s\n",
+                std::strerror(errno));
+}
+
 void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
               FILE* err, ScanSummary* summary) {
   ++summary->files;
@@ -49,7 +57,10 @@ void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
     if (all || v.outcome == Outcome::kAlert) {
       std::string line = VerdictToJson(v);
       line.push_back('\n');
-      std::fwrite(line.data(), 1, line.size(), out);
+      if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) {
+        WriteFailed(err, summary);
+        return;
+      }
     }
   }
   if (!(*reader)->status().ok()) {
@@ -65,9 +76,12 @@ ScanSummary Scan(Detector& detector, const std::vector<std::string>& paths,
   ScanSummary summary;
   const absl::Time start = absl::Now();
   for (const std::string& path : paths) {
+    if (summary.output_failed) break;
     ScanFile(detector, path, all, out, err, &summary);
   }
-  std::fflush(out);
+  if (!summary.output_failed && std::fflush(out) != 0) {
+    WriteFailed(err, &summary);
+  }
   summary.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   return summary;
 }

@@ -20,8 +20,9 @@ struct ScanSettings {
 // What a scan saw, for the summary.
 struct ScanSummary {
   int files = 0;
-  int unreadable_files = 0;  // could not be read at all
-  int broken_files = 0;      // ended early (truncated, read error)
+  int unreadable_files = 0;    // could not be read at all
+  int broken_files = 0;        // ended early (truncated, read error)
+  bool output_failed = false;  // a verdict could not be written; scan stopped
   int64_t records = 0;
   int64_t by_outcome[7] = {};
   int64_t alerts_by_severity[5] = {};

@@ -101,7 +101,7 @@ std::string VerdictToJson(const Verdict& v) {
   json.String("event_id", v.event_id);
   if (v.event_time != absl::UnixEpoch()) {
     json.String("event_time",
-                absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", v.event_time,
+                absl::FormatTime("%E4Y-%m-%dT%H:%M:%E*SZ", v.event_time,
                                  absl::UTCTimeZone()));
   }
   json.String("event_name", v.event_name);

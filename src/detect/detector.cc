@@ -23,6 +23,14 @@ using internal::Classification;
 // How often, in event time, old state is swept out.
 constexpr absl::Duration kExpiryInterval = absl::Hours(1);
 
+// Event times outside [kEarliestEventTime, kLatestEventTime) are refused:
+// no cloud audit log is older than 2006, and a record from far in the
+// future would move "now" for every identity at once.
+const absl::Time kEarliestEventTime =
+    absl::FromCivil(absl::CivilDay(2006, 1, 1), absl::UTCTimeZone());
+const absl::Time kLatestEventTime =
+    absl::FromCivil(absl::CivilDay(2100, 1, 1), absl::UTCTimeZone());
+
 // Returns a stable id for an alert on `event`: the same record always gets
 // the same id (FNV-1a over the identifying fields).
 std::string AlertId(const Event& event, absl::string_view key) {
@@ -125,7 +133,10 @@ class DetectorImpl : public Detector {
   Verdict JudgeLocked(const Event& event);
   void Observe(absl::Time time);
   bool Active() const;
-  absl::Status Locate(const Event& event, Origin* origin) const;
+  // Fills *origin; a failed geo lookup leaves the geo fields empty and says
+  // why in *geo_error. Returns an error when the source cannot be read.
+  absl::Status Locate(const Event& event, Origin* origin,
+                      std::string* geo_error) const;
   std::optional<HomeAnswer> ResolveHome(const Event& event,
                                         const Classification& c) const;
   void FindUnusual(const Event& event, const std::string& profile_key,
@@ -139,13 +150,15 @@ class DetectorImpl : public Detector {
   mutable absl::Mutex mu_;
   internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
   internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
-  absl::Time earliest_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  // The time of the first call judged: activation counts from it, so an
+  // old record arriving late cannot cut the activation period short.
+  absl::Time first_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   absl::Time watermark_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Time last_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 void DetectorImpl::Observe(absl::Time time) {
-  earliest_ = std::min(earliest_, time);
+  if (first_ == absl::InfiniteFuture()) first_ = time;
   watermark_ = std::max(watermark_, time);
   if (watermark_ - last_expiry_ < kExpiryInterval) return;
   last_expiry_ = watermark_;
@@ -156,10 +169,11 @@ void DetectorImpl::Observe(absl::Time time) {
 }
 
 bool DetectorImpl::Active() const {
-  return watermark_ - earliest_ >= options_.activation;
+  return watermark_ - first_ >= options_.activation;
 }
 
-absl::Status DetectorImpl::Locate(const Event& event, Origin* origin) const {
+absl::Status DetectorImpl::Locate(const Event& event, Origin* origin,
+                                  std::string* geo_error) const {
   if (!event.vpc_endpoint_id.empty()) {
     const bool own = event.vpc_endpoint_account.empty() ||
                      event.vpc_endpoint_account == event.account;
@@ -190,7 +204,10 @@ absl::Status DetectorImpl::Locate(const Event& event, Origin* origin) const {
   }
   if (options_.geo == nullptr) return absl::OkStatus();
   absl::StatusOr<GeoInfo> geo = options_.geo->Lookup(*address);
-  if (!geo.ok()) return absl::OkStatus();  // no geo data is not evidence
+  if (!geo.ok()) {  // judged as no data, which is never evidence
+    *geo_error = absl::StrCat("geo lookup failed: ", geo.status().message());
+    return absl::OkStatus();
+  }
   origin->country = geo->country;
   origin->asn = geo->asn;
   origin->as_org = geo->as_org;
@@ -278,6 +295,15 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     v.explanation = event.not_a_call_reason;
     return v;
   }
+  if (event.time < kEarliestEventTime || event.time >= kLatestEventTime) {
+    v.outcome = Outcome::kInvalid;
+    v.error = absl::StrCat("eventTime ",
+                           absl::FormatTime("%E4Y-%m-%dT%H:%M:%SZ", event.time,
+                                            absl::UTCTimeZone()),
+                           " is outside 2006-01-01..2100-01-01");
+    v.explanation = "record could not be judged: " + v.error;
+    return v;
+  }
   Observe(event.time);
   if (event.issuance && event.error_code.empty()) {
     issuances_.Add(*event.issuance, event.time);
@@ -297,7 +323,8 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     return v;
   }
 
-  if (absl::Status located = Locate(event, &v.origin); !located.ok()) {
+  if (absl::Status located = Locate(event, &v.origin, &v.error);
+      !located.ok()) {
     v.outcome = Outcome::kInvalid;
     v.error = std::string(located.message());
     v.explanation = "record could not be judged: " + v.error;

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -40,9 +41,11 @@ absl::StatusOr<std::unique_ptr<Inventory>> Inventory::Parse(
     if (line_number == 1 && IsHeader(fields)) continue;
     if (fields.size() < 2 || fields.size() > 3 || fields[0].empty() ||
         fields[1].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "inventory line ", line_number,
-          ": want compute_id,region[,account], got \"", line, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("inventory line ", line_number,
+                       ": want compute_id,region[,account], got \"",
+                       absl::CHexEscape(line.substr(0, 60)),
+                       line.size() > 60 ? "..." : "", "\""));
     }
     inventory->Add(fields[0], fields[1], fields.size() == 3 ? fields[2] : "");
   }

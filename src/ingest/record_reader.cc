@@ -39,6 +39,7 @@ bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 enum class Shape {
   kInvalid,        // not JSON
   kRecordsObject,  // an object with a Records array: a delivery file
+  kEventsObject,   // an object with an Events array: lookup-events output
   kArray,          // a top-level array of records
   kSingle,         // anything else: one record
 };
@@ -54,6 +55,10 @@ Shape Classify(dom::parser& parser, absl::string_view json,
   if (root.is_object() &&
       root["Records"].get_array().get(records) == simdjson::SUCCESS) {
     return Shape::kRecordsObject;
+  }
+  if (root.is_object() &&
+      root["Events"].get_array().get(records) == simdjson::SUCCESS) {
+    return Shape::kEventsObject;
   }
   return Shape::kSingle;
 }
@@ -96,7 +101,9 @@ absl::Status CutElements(ondemand::parser& parser, Shape shape,
   simdjson::error_code error = parser.iterate(pieces->text).get(document);
   if (error == simdjson::SUCCESS) {
     error = shape == Shape::kArray ? document.get_array().get(array)
-                                   : document["Records"].get_array().get(array);
+            : shape == Shape::kEventsObject
+                ? document["Events"].get_array().get(array)
+                : document["Records"].get_array().get(array);
   }
   if (error == simdjson::SUCCESS) {
     for (auto element : array) {
@@ -379,7 +386,7 @@ bool RecordReaderImpl::NextLine(RawRecord* record) {
               location, ": not valid JSON: ", simdjson::error_message(error))),
           location);
     }
-    if (shape != Shape::kRecordsObject) {
+    if (shape != Shape::kRecordsObject && shape != Shape::kEventsObject) {
       return Emit(record, std::string(line), absl::OkStatus(), location);
     }
     pieces_ = Pieces{simdjson::padded_string(line.data(), line.size()),

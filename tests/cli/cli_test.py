@@ -87,6 +87,26 @@ class UsageTest(unittest.TestCase):
         self.assertIn("/no/such/file.json", r.stderr)
         self.assertEqual(len(verdicts(r.stdout)), 103)
 
+    def test_zero_training_exits_two(self):
+        r = run("scan", "--training-days", "0", OTRF)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--training-days must be above 0", r.stderr)
+
+    def test_bad_value_names_the_option(self):
+        r = run("scan", "--activation-days", "abc", OTRF)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('--activation-days: bad value "abc"', r.stderr)
+
+    def test_output_that_cannot_be_written_exits_three(self):
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([BINARY, "scan", "--all", "--activation-days",
+                                "0", OTRF], stdout=full, stderr=subprocess.PIPE,
+                               text=True, timeout=120)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("cannot write verdicts", r.stderr)
+
     def test_missing_reference_file_exits_one(self):
         r = run("scan", "--geo-table", "/no/such/geo.csv", OTRF)
         self.assertEqual(r.returncode, 1)
@@ -234,6 +254,23 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertEqual(out[0]["outcome"], "invalid")
         self.assertIn("300.1.2.3", out[0]["error"])
+
+    def test_lookup_events_output(self):
+        events = {"Events": [
+            {"EventId": "e-1", "EventName": "ListBuckets",
+             "CloudTrailEvent": json.dumps(EC2_RECORD)},
+            {"EventId": "e-2", "EventName": "ListBuckets",
+             "CloudTrailEvent": json.dumps(dict(EC2_RECORD, eventID="e-2"))}],
+            "NextToken": "abc"}
+        r, out = self.scan(self.path("lookup.json", json.dumps(events)))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([v["event_id"] for v in out], ["e-1", "e-2"])
+
+    def test_implausible_time_is_invalid(self):
+        odd = dict(EC2_RECORD, eventTime="9999-01-01T00:00:00Z")
+        r, out = self.scan(self.path("future.jsonl", json.dumps(odd)))
+        self.assertEqual(out[0]["outcome"], "invalid")
+        self.assertIn("outside 2006-01-01..2100-01-01", out[0]["error"])
 
     def test_standard_input(self):
         r = run("scan", "--all", "--activation-days", "0", "-",

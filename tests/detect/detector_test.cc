@@ -297,10 +297,58 @@ TEST_F(DetectorTest, SeverityOverride) {
   EXPECT_EQ(v.severity, Severity::kMedium);
 }
 
+TEST_F(DetectorTest, ImplausibleTimesAreInvalidAndMoveNothing) {
+  Train();
+  Event past =
+      Ec2Call(absl::FromCivil(absl::CivilDay(1, 1, 1), absl::UTCTimeZone()),
+              "3.85.0.1", "past");
+  Verdict v = detector_->Judge(past);
+  EXPECT_EQ(v.outcome, Outcome::kInvalid);
+  EXPECT_EQ(v.error,
+            "eventTime 0001-01-01T00:00:00Z is outside 2006-01-01..2100-01-01");
+  Event future =
+      Ec2Call(absl::FromCivil(absl::CivilDay(9999, 1, 1), absl::UTCTimeZone()),
+              "3.85.0.1", "future");
+  EXPECT_EQ(detector_->Judge(future).outcome, Outcome::kInvalid);
+  EXPECT_EQ(detector_->watermark(), Day(16, 1));
+}
+
+TEST_F(DetectorTest, LateOldRecordDoesNotEndActivation) {
+  detector_->Judge(
+      Issuance(Day(10), "ec2.amazonaws.com", "i-0a1b2c3d4e5f60718"));
+  Event old = Ec2Call(Day(1) - absl::Hours(24 * 300), "3.85.0.1", "old");
+  EXPECT_EQ(detector_->Judge(old).outcome, Outcome::kLearning);
+  Verdict v = detector_->Judge(Ec2Call(Day(11), "203.0.113.10", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kLearning);
+}
+
 TEST_F(DetectorTest, InvalidJsonRecord) {
   Verdict v = detector_->JudgeRecord("{broken");
   EXPECT_EQ(v.outcome, Outcome::kInvalid);
   EXPECT_FALSE(v.error.empty());
+}
+
+// A geo provider whose database broke after it was opened.
+class BrokenGeo : public GeoProvider {
+ public:
+  absl::StatusOr<GeoInfo> Lookup(const IpAddress&) const override {
+    return absl::DataLossError("city.mmdb: corrupt record");
+  }
+  absl::string_view name() const override { return "broken"; }
+};
+
+TEST(DetectorGeo, FailedLookupIsNoDataAndSaysSo) {
+  Options options;
+  options.activation = absl::ZeroDuration();
+  options.locator = CloudRanges::Empty();
+  options.geo = std::make_shared<BrokenGeo>();
+  auto detector = Detector::Create(std::move(options)).value();
+  detector->Judge(Issuance(Day(1), "ec2.amazonaws.com", "i-0a1b2c3d4e5f60718"));
+  Verdict v = detector->Judge(Ec2Call(Day(1), "203.0.113.10", "a"));
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(v.variation, Variation::kOutsideRegion);
+  EXPECT_EQ(v.error, "geo lookup failed: city.mmdb: corrupt record");
+  EXPECT_EQ(detector->geo_cache_stats().misses, 1u);
 }
 
 TEST(DetectorCreate, RejectsNegativePeriods) {
