@@ -69,6 +69,12 @@ struct Options {
 
   // The caller's inventory, asked after the record itself. Default: none.
   std::shared_ptr<const HomeResolver> inventory;
+  // How long credentials issued by an AssumeRole record can be used: the
+  // record tells the home region of calls made that long after it, and is
+  // then forgotten. 12 hours is the longest role session AWS grants.
+  // Who chose a session name is remembered for the training period.
+  // Default: 12 hours.
+  absl::Duration credential_lifetime = absl::Hours(12);
   // Whether AssumeRole records and learned regions resolve home regions.
   // Default: true for both.
   bool resolve_by_issuance = true;
@@ -81,6 +87,19 @@ struct Options {
   // Bounds of the detector's own tables (issuance records, learned
   // regions): entries kept before the oldest are forgotten. Default: 1M.
   size_t max_tracked_sessions = 1'000'000;
+};
+
+// What a detector holds, and what it forgot to stay within its bounds.
+struct DetectorStats {
+  size_t identities = 0;        // profiles held
+  size_t dedup_entries = 0;     // alert keys held
+  size_t tracked_sessions = 0;  // session issuers plus issued credentials
+  size_t learned_computes = 0;  // compute resources with learned regions
+  uint64_t evicted_profile_entries = 0;  // countries and ASNs forgotten
+  uint64_t evicted_dedup_entries = 0;
+  uint64_t evicted_sessions = 0;
+  uint64_t evicted_learned = 0;
+  GeoCacheStats geo_cache;
 };
 
 class Detector {
@@ -103,6 +122,26 @@ class Detector {
 
   // Returns the counters of the geo cache (all zero when it is off).
   virtual GeoCacheStats geo_cache_stats() const = 0;
+
+  // Returns the sizes and eviction counters of the detector's state.
+  virtual DetectorStats stats() const = 0;
+
+  // Writes the whole state (activation clock, watermark, profiles, issuance
+  // records, learned regions, dedup entries) to `path`, replacing the file
+  // atomically: a crash leaves the old snapshot or the new one. Errors name
+  // the file.
+  virtual absl::Status Save(const std::string& path) const = 0;
+
+  // Reads the snapshot at `path` into this detector. Returns NotFound when
+  // there is no file; DataLoss for a corrupt, truncated or foreign file and
+  // FailedPrecondition for another format version, leaving the state
+  // untouched; FailedPrecondition as well when this detector has already
+  // judged a call. Errors name the file.
+  virtual absl::Status Load(const std::string& path) = 0;
+
+  // The same, to and from bytes in memory.
+  virtual std::string SaveToString() const = 0;
+  virtual absl::Status LoadFromString(absl::string_view bytes) = 0;
 };
 
 }  // namespace offregion

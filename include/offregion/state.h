@@ -4,7 +4,10 @@
 // seen; the dedup cache holds, per alert key, the last alert raised. Both
 // are interfaces so that a pipeline can share them or back them with its
 // own store; the in-memory defaults are bounded in size and evict the
-// entries seen longest ago. The detector calls a store from one thread at a
+// entries seen longest ago (an identity's oldest country or ASN first, then
+// the identities seen longest ago; dedup keys alerted longest ago), counting
+// what they evict. Any implementation must pass the shared suite in
+// tests/state/store_suite.h. The detector calls a store from one thread at a
 // time; a store shared between detectors must do its own locking.
 //
 //   options.profiles = offregion::NewInMemoryProfileStore({.max_identities =
@@ -18,7 +21,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "offregion/verdict.h"
@@ -50,6 +56,22 @@ class ProfileStore {
 
   // Returns the number of identities held.
   virtual size_t size() const = 0;
+
+  // Returns how many entries (countries and ASNs) were forgotten to stay
+  // within the limits, not counting expiry.
+  virtual uint64_t evicted() const = 0;
+
+  // What one identity's profile holds, for snapshots.
+  struct Entries {
+    std::vector<std::pair<std::string, absl::Time>> countries;
+    std::vector<std::pair<uint32_t, absl::Time>> asns;
+  };
+
+  // Calls fn(identity, entries) once for every identity held, in no order.
+  // The store must not be changed during the walk.
+  virtual void ForEach(absl::FunctionRef<void(absl::string_view identity,
+                                              const Entries& entries)>
+                           fn) const = 0;
 };
 
 struct ProfileStoreLimits {
@@ -87,6 +109,16 @@ class DedupCache {
 
   // Returns the number of entries held.
   virtual size_t size() const = 0;
+
+  // Returns how many entries were forgotten to stay within the limit, not
+  // counting expiry.
+  virtual uint64_t evicted() const = 0;
+
+  // Calls fn(key, entry) once for every entry held, in no order. The cache
+  // must not be changed during the walk.
+  virtual void ForEach(
+      absl::FunctionRef<void(absl::string_view key, const DedupEntry& entry)>
+          fn) const = 0;
 };
 
 // Returns the default in-memory dedup cache holding at most `max_entries`

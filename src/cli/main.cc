@@ -40,6 +40,11 @@ ABSL_FLAG(bool, no_default_geo, false,
 ABSL_FLAG(std::string, inventory, "",
           "CSV compute_id,region[,account]: where compute resources run");
 ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl");
+ABSL_FLAG(std::string, state, "",
+          "Snapshot file: loaded at the start when it exists, saved at the "
+          "end");
+ABSL_FLAG(int64_t, checkpoint_every, 0,
+          "With --state, also save every N records (0: only at the end)");
 ABSL_FLAG(bool, all, false, "Print every verdict, not only alerts");
 ABSL_FLAG(std::vector<std::string>, severity, {},
           "Severity overrides, VARIATION=SEVERITY,... e.g. "
@@ -55,7 +60,7 @@ constexpr char kUsage[] =
     "verdicts as JSON Lines: alerts only, or every verdict with --all.\n"
     "A summary goes to standard error. Exit status: 0 when the scan\n"
     "completed, 1 when a file could not be read at all, 2 for bad usage,\n"
-    "3 when the verdicts could not be written.\n"
+    "3 when the verdicts or the state could not be written.\n"
     "\n"
     "options:\n"
     "  --activation-days=N   no alert until events span N days (14)\n"
@@ -68,6 +73,9 @@ constexpr char kUsage[] =
     "  --no-default-geo      do not ask the libloc database last\n"
     "  --inventory=FILE      CSV compute_id,region[,account]\n"
     "  --severity=V=S,...    override the severity of variations\n"
+    "  --state=FILE          load the state from FILE if it exists, save\n"
+    "                        it there at the end\n"
+    "  --checkpoint-every=N  with --state, also save every N records\n"
     "  --format=jsonl        output format\n"
     "  --all                 print every verdict\n"
     "  --help                this text\n";
@@ -246,6 +254,10 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
   options.training = *training;
   options.dedup = *dedup;
   if (absl::Status s = ApplySeverities(options); !s.ok()) return s;
+  if (absl::GetFlag(FLAGS_checkpoint_every) < 0) {
+    return absl::InvalidArgumentError(
+        "--checkpoint-every must not be negative");
+  }
   if (absl::GetFlag(FLAGS_format) != "jsonl") {
     return absl::InvalidArgumentError(absl::StrCat(
         "--format: unknown format \"", absl::GetFlag(FLAGS_format), "\""));
@@ -302,9 +314,30 @@ int main(int argc, char** argv) {
     absl::FPrintF(stderr, "offregion: %s\n", detector.status().message());
     return kExitInput;
   }
+  const std::string state = absl::GetFlag(FLAGS_state);
+  if (!state.empty()) {
+    absl::Status loaded = (*detector)->Load(state);
+    if (!loaded.ok() && !absl::IsNotFound(loaded)) {
+      absl::FPrintF(stderr, "offregion: refusing the state file: %s\n",
+                    loaded.message());
+      return kExitInput;
+    }
+  }
+  offregion::cli::Checkpoints checkpoints;
+  if (!state.empty()) {
+    checkpoints.every = absl::GetFlag(FLAGS_checkpoint_every);
+    checkpoints.save = [&] { return (*detector)->Save(state); };
+  }
   offregion::cli::ScanSummary summary = offregion::cli::Scan(
-      **detector, paths, absl::GetFlag(FLAGS_all), stdout, stderr);
-  summary.geo_cache = (*detector)->geo_cache_stats();
+      **detector, paths, absl::GetFlag(FLAGS_all), checkpoints, stdout, stderr);
+  if (!state.empty() && !summary.output_failed) {
+    if (absl::Status saved = (*detector)->Save(state); !saved.ok()) {
+      absl::FPrintF(stderr, "offregion: cannot save state: %s\n",
+                    saved.message());
+      summary.output_failed = true;
+    }
+  }
+  summary.state = (*detector)->stats();
   offregion::cli::PrintSummary(summary, stderr);
   if (summary.output_failed) return kExitOutput;
   return summary.unreadable_files > 0 ? kExitInput : kExitOk;

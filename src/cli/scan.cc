@@ -37,8 +37,24 @@ void WriteFailed(FILE* err, ScanSummary* summary) {
                 std::strerror(errno));
 }
 
-void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
-              FILE* err, ScanSummary* summary) {
+// Saves a checkpoint when one is due; false when saving failed.
+bool MaybeCheckpoint(const Checkpoints& checkpoints, FILE* err,
+                     ScanSummary* summary) {
+  if (checkpoints.every <= 0 || summary->records % checkpoints.every != 0) {
+    return true;
+  }
+  if (absl::Status saved = checkpoints.save(); !saved.ok()) {
+    summary->output_failed = true;
+    absl::FPrintF(err, "offregion: cannot save state: %s\n", saved.message());
+    return false;
+  }
+  ++summary->checkpoints;
+  return true;
+}
+
+void ScanFile(Detector& detector, const std::string& path, bool all,
+              const Checkpoints& checkpoints, FILE* out, FILE* err,
+              ScanSummary* summary) {
   ++summary->files;
   auto reader = RecordReader::Open(path);
   if (!reader.ok()) {
@@ -54,6 +70,7 @@ void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
       v.error = absl::StrCat(record.location, ": ", v.error);
     }
     Count(v, summary);
+    if (!MaybeCheckpoint(checkpoints, err, summary)) return;
     if (all || v.outcome == Outcome::kAlert) {
       std::string line = VerdictToJson(v);
       line.push_back('\n');
@@ -72,12 +89,13 @@ void ScanFile(Detector& detector, const std::string& path, bool all, FILE* out,
 }  // namespace
 
 ScanSummary Scan(Detector& detector, const std::vector<std::string>& paths,
-                 bool all, FILE* out, FILE* err) {
+                 bool all, const Checkpoints& checkpoints, FILE* out,
+                 FILE* err) {
   ScanSummary summary;
   const absl::Time start = absl::Now();
   for (const std::string& path : paths) {
     if (summary.output_failed) break;
-    ScanFile(detector, path, all, out, err, &summary);
+    ScanFile(detector, path, all, checkpoints, out, err, &summary);
   }
   if (!summary.output_failed && std::fflush(out) != 0) {
     WriteFailed(err, &summary);
@@ -111,9 +129,19 @@ void PrintSummary(const ScanSummary& s, FILE* err) {
                 "files that ended early: %d\n",
                 s.by_outcome[static_cast<size_t>(Outcome::kInvalid)],
                 s.unreadable_files, s.broken_files);
-  const uint64_t lookups = s.geo_cache.hits + s.geo_cache.misses;
+  const GeoCacheStats& cache = s.state.geo_cache;
+  const uint64_t lookups = cache.hits + cache.misses;
   absl::FPrintF(err, "offregion: geo cache: %d lookups, %.1f%% hits\n", lookups,
-                lookups == 0 ? 0.0 : 100.0 * s.geo_cache.hits / lookups);
+                lookups == 0 ? 0.0 : 100.0 * cache.hits / lookups);
+  const DetectorStats& st = s.state;
+  absl::FPrintF(err,
+                "offregion: state: %d identities, %d dedup keys, %d sessions, "
+                "%d compute resources; evicted: %d profile entries, %d dedup "
+                "keys, %d sessions, %d compute resources\n",
+                st.identities, st.dedup_entries, st.tracked_sessions,
+                st.learned_computes, st.evicted_profile_entries,
+                st.evicted_dedup_entries, st.evicted_sessions,
+                st.evicted_learned);
 }
 
 }  // namespace offregion::cli

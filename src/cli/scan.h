@@ -4,6 +4,7 @@
 #define OFFREGION_SRC_CLI_SCAN_H_
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,21 @@ struct ScanSummary {
   int64_t by_outcome[7] = {};
   int64_t alerts_by_severity[5] = {};
   double seconds = 0;
-  GeoCacheStats geo_cache;
+  int64_t checkpoints = 0;
+  DetectorStats state;
+};
+
+// Saving the state every so many records.
+struct Checkpoints {
+  int64_t every = 0;  // records; 0: never
+  std::function<absl::Status()> save;
 };
 
 // Judges every record of `paths` ("-" is standard input) in order, writing
 // verdicts as JSON Lines to `out` and file errors to `err`.
 ScanSummary Scan(Detector& detector, const std::vector<std::string>& paths,
-                 bool all, FILE* out, FILE* err);
+                 bool all, const Checkpoints& checkpoints, FILE* out,
+                 FILE* err);
 
 // Writes the summary lines to `err`.
 void PrintSummary(const ScanSummary& summary, FILE* err);

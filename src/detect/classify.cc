@@ -46,7 +46,7 @@ Classification ClassifyAssumedRole(const Event& event,
                 "credentials issued in scope of a Lambda function");
   }
   const IssuanceTable::Entry* issued =
-      issuances.Find(event.account, event.identity, session);
+      issuances.FindIssuer(event.account, event.identity, session);
   if (issued != nullptr && issued->issuer == kLambdaService) {
     return Make(IdentityClass::kAwsLambda, session,
                 "session issued by lambda.amazonaws.com");

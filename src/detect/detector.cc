@@ -13,6 +13,7 @@
 #include "offregion/config.h"
 #include "src/detect/classify.h"
 #include "src/detect/explain.h"
+#include "src/detect/snapshot.h"
 #include "src/home/resolvers.h"
 
 namespace offregion {
@@ -129,12 +130,19 @@ class DetectorImpl : public Detector {
     return cache_ == nullptr ? GeoCacheStats() : cache_->stats();
   }
 
+  DetectorStats stats() const override;
+  absl::Status Save(const std::string& path) const override;
+  absl::Status Load(const std::string& path) override;
+  std::string SaveToString() const override;
+  absl::Status LoadFromString(absl::string_view bytes) override;
+
  private:
   Verdict JudgeLocked(const Event& event);
   void Observe(absl::Time time);
   bool Active() const;
   // Fills *origin; a failed geo lookup leaves the geo fields empty and says
   // why in *geo_error. Returns an error when the source cannot be read.
+  internal::StateParts Parts() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Locate(const Event& event, Origin* origin,
                       std::string* geo_error) const;
   std::optional<HomeAnswer> ResolveHome(const Event& event,
@@ -148,14 +156,71 @@ class DetectorImpl : public Detector {
   const Options options_;
   const std::shared_ptr<const GeoCache> cache_;  // also options_.geo
   mutable absl::Mutex mu_;
-  internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
-  internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
+  // Mutable so that Parts() can lend them to the snapshot code from a const
+  // method; only Load writes through them.
+  mutable internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
+  mutable internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
   // The time of the first call judged: activation counts from it, so an
   // old record arriving late cannot cut the activation period short.
-  absl::Time first_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
-  absl::Time watermark_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  mutable absl::Time first_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  mutable absl::Time watermark_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Time last_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
+
+DetectorStats DetectorImpl::stats() const {
+  absl::MutexLock lock(&mu_);
+  DetectorStats stats;
+  stats.identities = options_.profiles->size();
+  stats.dedup_entries = options_.dedup_cache->size();
+  stats.tracked_sessions = issuances_.size();
+  stats.learned_computes = learned_.size();
+  stats.evicted_profile_entries = options_.profiles->evicted();
+  stats.evicted_dedup_entries = options_.dedup_cache->evicted();
+  stats.evicted_sessions = issuances_.evicted();
+  stats.evicted_learned = learned_.evicted();
+  stats.geo_cache = geo_cache_stats();
+  return stats;
+}
+
+internal::StateParts DetectorImpl::Parts() const {
+  return internal::StateParts{&first_,
+                              &watermark_,
+                              options_.profiles.get(),
+                              options_.dedup_cache.get(),
+                              &issuances_,
+                              &learned_};
+}
+
+std::string DetectorImpl::SaveToString() const {
+  absl::MutexLock lock(&mu_);
+  return internal::EncodeSnapshot(Parts());
+}
+
+absl::Status DetectorImpl::Save(const std::string& path) const {
+  return internal::WriteFileAtomically(path, SaveToString());
+}
+
+absl::Status DetectorImpl::LoadFromString(absl::string_view bytes) {
+  auto decoded = internal::DecodeSnapshot(bytes);
+  if (!decoded.ok()) return decoded.status();
+  absl::MutexLock lock(&mu_);
+  if (first_ != absl::InfiniteFuture()) {
+    return absl::FailedPreconditionError(
+        "a snapshot can only be loaded before the first call is judged");
+  }
+  internal::ApplySnapshot(**decoded, Parts());
+  last_expiry_ = absl::InfinitePast();
+  return absl::OkStatus();
+}
+
+absl::Status DetectorImpl::Load(const std::string& path) {
+  absl::StatusOr<std::string> bytes = internal::ReadWholeFile(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::Status loaded = LoadFromString(*bytes);
+  if (loaded.ok()) return loaded;
+  return absl::Status(loaded.code(),
+                      absl::StrCat(path, ": ", loaded.message()));
+}
 
 void DetectorImpl::Observe(absl::Time time) {
   if (first_ == absl::InfiniteFuture()) first_ = time;
@@ -164,7 +229,8 @@ void DetectorImpl::Observe(absl::Time time) {
   last_expiry_ = watermark_;
   options_.profiles->Expire(watermark_ - options_.training);
   options_.dedup_cache->Expire(watermark_ - options_.dedup);
-  issuances_.Expire(watermark_ - options_.training);
+  issuances_.Expire(watermark_ - options_.training,
+                    watermark_ - options_.credential_lifetime);
   learned_.Expire(watermark_ - options_.training);
 }
 
@@ -230,9 +296,11 @@ std::optional<HomeAnswer> DetectorImpl::ResolveHome(
     if (answer && !answer->region.empty()) return answer;
   }
   if (options_.resolve_by_issuance) {
-    const internal::IssuanceTable::Entry* issued =
-        issuances_.Find(event.account, event.identity, event.session_name);
+    const internal::IssuanceTable::Entry* issued = issuances_.FindCredentials(
+        event.account, event.identity, event.session_name);
     if (issued != nullptr && !issued->region.empty() &&
+        absl::AbsDuration(event.time - issued->time) <=
+            options_.credential_lifetime &&
         (issued->issuer == "ec2.amazonaws.com" ||
          issued->issuer == "lambda.amazonaws.com")) {
       return HomeAnswer{issued->region, HomeSource::kIssuance};

@@ -56,22 +56,51 @@ std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
 }
 
 void IssuanceTable::Add(const Issuance& issuance, absl::Time time) {
-  Entry& entry = entries_.Upsert(
-      SessionKey(issuance.account, issuance.role, issuance.session_name), time);
-  if (time < entry.time) return;
-  entry = Entry{issuance.issuer, issuance.region, issuance.access_key_id, time};
+  const std::string key =
+      SessionKey(issuance.account, issuance.role, issuance.session_name);
+  Entry entry{issuance.issuer, issuance.region, issuance.access_key_id, time};
+  Entry& issuer = issuers_.Upsert(key, time);
+  if (issuer.issuer.empty() || time >= issuer.time) {
+    issuer = Entry{issuance.issuer, "", "", time};
+  }
+  Entry& credentials = credentials_.Upsert(key, time);
+  if (credentials.issuer.empty() || time >= credentials.time) {
+    credentials = std::move(entry);
+  }
 }
 
-const IssuanceTable::Entry* IssuanceTable::Find(
+const IssuanceTable::Entry* IssuanceTable::FindIssuer(
     absl::string_view account, absl::string_view role,
     absl::string_view session_name) const {
-  return entries_.Find(SessionKey(account, role, session_name));
+  return issuers_.Find(SessionKey(account, role, session_name));
 }
 
-void IssuanceTable::Expire(absl::Time cutoff) {
-  entries_.EraseIf([cutoff](const std::string&, const Entry& e, absl::Time) {
-    return e.time < cutoff;
-  });
+const IssuanceTable::Entry* IssuanceTable::FindCredentials(
+    absl::string_view account, absl::string_view role,
+    absl::string_view session_name) const {
+  return credentials_.Find(SessionKey(account, role, session_name));
+}
+
+void IssuanceTable::Expire(absl::Time issuer_cutoff,
+                           absl::Time credential_cutoff) {
+  issuers_.EraseIf(
+      [issuer_cutoff](const std::string&, const Entry& e, absl::Time) {
+        return e.time < issuer_cutoff;
+      });
+  credentials_.EraseIf(
+      [credential_cutoff](const std::string&, const Entry& e, absl::Time) {
+        return e.time < credential_cutoff;
+      });
+}
+
+void IssuanceTable::RestoreIssuer(absl::string_view key, Entry entry) {
+  const absl::Time time = entry.time;
+  issuers_.Upsert(key, time) = std::move(entry);
+}
+
+void IssuanceTable::RestoreCredential(absl::string_view key, Entry entry) {
+  const absl::Time time = entry.time;
+  credentials_.Upsert(key, time) = std::move(entry);
 }
 
 void LearnedRegions::Record(absl::string_view account,
@@ -118,6 +147,12 @@ std::string LearnedRegions::MostFrequent(absl::string_view account,
     }
   }
   return std::string(best);
+}
+
+void LearnedRegions::Restore(absl::string_view key, DayCount count) {
+  const absl::Time time = absl::FromUnixSeconds(count.day * 86400);
+  std::vector<DayCount>& days = computes_.Upsert(key, time);
+  if (days.size() < kMaxEntries) days.push_back(std::move(count));
 }
 
 void LearnedRegions::Expire(absl::Time cutoff) {

@@ -31,7 +31,10 @@ absl::string_view ArnRegion(absl::string_view arn);
 std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
                              absl::string_view compute_id);
 
-// The credential issuances seen, by account, role and session name.
+// The credential issuances seen, by account, role and session name, in two
+// tables: who chose each session name (kept for the training period, for
+// classification) and the issued credentials with their region (kept for
+// the credentials' lifetime, for the home region).
 class IssuanceTable {
  public:
   struct Entry {
@@ -41,23 +44,51 @@ class IssuanceTable {
     absl::Time time;
   };
 
-  explicit IssuanceTable(size_t max_entries) : entries_(max_entries) {}
+  // Each table holds at most `max_entries` sessions.
+  explicit IssuanceTable(size_t max_entries)
+      : issuers_(max_entries), credentials_(max_entries) {}
 
   // Remembers `issuance`, seen at `time`; a later one for the same
   // session replaces it.
   void Add(const Issuance& issuance, absl::Time time);
 
-  // Returns the latest issuance of the session, or null.
-  const Entry* Find(absl::string_view account, absl::string_view role,
-                    absl::string_view session_name) const;
+  // Returns who chose the session name last, or null.
+  const Entry* FindIssuer(absl::string_view account, absl::string_view role,
+                          absl::string_view session_name) const;
 
-  // Forgets issuances older than `cutoff`.
-  void Expire(absl::Time cutoff);
+  // Returns the latest issuance of the session's credentials, or null.
+  const Entry* FindCredentials(absl::string_view account,
+                               absl::string_view role,
+                               absl::string_view session_name) const;
 
-  size_t size() const { return entries_.size(); }
+  // Forgets issuers seen before `issuer_cutoff` and credentials issued
+  // before `credential_cutoff`.
+  void Expire(absl::Time issuer_cutoff, absl::Time credential_cutoff);
+
+  // Returns how many sessions were forgotten to stay within the bound.
+  uint64_t evicted() const {
+    return issuers_.evicted() + credentials_.evicted();
+  }
+  size_t size() const { return issuers_.size() + credentials_.size(); }
+
+  // For snapshots: walk the tables, and put entries back.
+  template <typename Fn>
+  void ForEachIssuer(Fn fn) const {
+    issuers_.ForEach([&](const std::string& key, const Entry& e, absl::Time) {
+      fn(key, e);
+    });
+  }
+  template <typename Fn>
+  void ForEachCredential(Fn fn) const {
+    credentials_.ForEach([&](const std::string& key, const Entry& e,
+                             absl::Time) { fn(key, e); });
+  }
+  void RestoreIssuer(absl::string_view key, Entry entry);
+  void RestoreCredential(absl::string_view key, Entry entry);
 
  private:
-  BoundedMap<Entry> entries_;
+  BoundedMap<Entry> issuers_;
+  BoundedMap<Entry> credentials_;
 };
 
 // Where each compute resource's own calls came from, by region and day.
@@ -79,13 +110,26 @@ class LearnedRegions {
   void Expire(absl::Time cutoff);
 
   size_t size() const { return computes_.size(); }
+  uint64_t evicted() const { return computes_.evicted(); }
 
- private:
   struct DayCount {
     std::string region;
-    int64_t day;
+    int64_t day;  // days since the Unix epoch
     uint32_t count;
   };
+
+  // For snapshots: fn(key, day_count) for every count held, and putting
+  // counts back.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    computes_.ForEach([&](const std::string& key,
+                          const std::vector<DayCount>& days, absl::Time) {
+      for (const DayCount& d : days) fn(key, d);
+    });
+  }
+  void Restore(absl::string_view key, DayCount count);
+
+ private:
   // Most recent last; at most kMaxDays entries per compute resource.
   static constexpr size_t kMaxEntries = 128;
   BoundedMap<std::vector<DayCount>> computes_;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,15 @@ class BoundedMap {
   size_t size() const { return map_.size(); }
   size_t max_entries() const { return max_entries_; }
 
+  // Returns how many entries were forgotten to stay within max_entries.
+  uint64_t evicted() const { return evicted_; }
+
+  // Sets a function called with each value forgotten to stay within
+  // max_entries, just before it goes.
+  void set_on_evict(std::function<void(const V&)> on_evict) {
+    on_evict_ = std::move(on_evict);
+  }
+
  private:
   struct Slot {
     V value;
@@ -86,11 +97,15 @@ class BoundedMap {
     absl::erase_if(map_, [&](const auto& kv) {
       if (dropped >= drop || kv.second.touched > cutoff) return false;
       ++dropped;
+      if (on_evict_) on_evict_(kv.second.value);
       return true;
     });
+    evicted_ += dropped;
   }
 
   size_t max_entries_;
+  uint64_t evicted_ = 0;
+  std::function<void(const V&)> on_evict_;
   absl::flat_hash_map<std::string, Slot> map_;
 };
 

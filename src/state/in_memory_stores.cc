@@ -43,8 +43,10 @@ void DropOldest(Profile& profile) {
 class InMemoryProfileStore : public ProfileStore {
  public:
   explicit InMemoryProfileStore(ProfileStoreLimits limits)
-      : limits_(limits),
-        profiles_(std::max<size_t>(1, limits.max_identities)) {}
+      : limits_(limits), profiles_(std::max<size_t>(1, limits.max_identities)) {
+    profiles_.set_on_evict(
+        [this](const Profile& p) { evicted_entries_ += p.entries(); });
+  }
 
   absl::Time LastSeenCountry(absl::string_view identity,
                              absl::string_view country) const override {
@@ -71,6 +73,7 @@ class InMemoryProfileStore : public ProfileStore {
     while (p.entries() >
            std::max<size_t>(2, limits_.max_entries_per_identity)) {
       DropOldest(p);
+      ++evicted_entries_;
     }
   }
 
@@ -85,9 +88,22 @@ class InMemoryProfileStore : public ProfileStore {
   }
 
   size_t size() const override { return profiles_.size(); }
+  uint64_t evicted() const override { return evicted_entries_; }
+
+  void ForEach(absl::FunctionRef<void(absl::string_view, const Entries&)> fn)
+      const override {
+    Entries entries;
+    profiles_.ForEach(
+        [&](const std::string& identity, const Profile& p, absl::Time) {
+          entries.countries.assign(p.countries.begin(), p.countries.end());
+          entries.asns.assign(p.asns.begin(), p.asns.end());
+          fn(identity, entries);
+        });
+  }
 
  private:
   ProfileStoreLimits limits_;
+  uint64_t evicted_entries_ = 0;
   internal::BoundedMap<Profile> profiles_;
 };
 
@@ -113,6 +129,13 @@ class InMemoryDedupCache : public DedupCache {
   }
 
   size_t size() const override { return entries_.size(); }
+  uint64_t evicted() const override { return entries_.evicted(); }
+
+  void ForEach(absl::FunctionRef<void(absl::string_view, const DedupEntry&)> fn)
+      const override {
+    entries_.ForEach([&](const std::string& key, const DedupEntry& e,
+                         absl::Time) { fn(key, e); });
+  }
 
  private:
   internal::BoundedMap<DedupEntry> entries_;

@@ -303,8 +303,11 @@ class MaxMindTest(unittest.TestCase):
             records.append(dict(EC2_RECORD, eventTime=day(n, 1),
                                 sourceIPAddress="216.160.83.56",
                                 eventID=f"train-{n}"))
+        # The instance's credentials are issued afresh every few hours.
+        records.append(dict(issue, eventTime=day(16, 23), eventID="issue-2"))
         records.append(dict(EC2_RECORD, eventTime=day(17),
                             sourceIPAddress="89.160.20.112", eventID="stolen"))
+        records.append(dict(issue, eventTime=day(17, 23), eventID="issue-3"))
         records.append(dict(EC2_RECORD, eventTime=day(18),
                             sourceIPAddress="81.2.69.142", eventID="london"))
         self.records = os.path.join(self.dir.name, "records.jsonl")
@@ -338,7 +341,8 @@ class MaxMindTest(unittest.TestCase):
             for k in ("country", "asn", "as_org"):
                 self.assertEqual(a.get("origin", {}).get(k),
                                  b.get("origin", {}).get(k))
-        stolen = mmdb[-2]
+        by_id = {v["event_id"]: v for v in mmdb}
+        stolen = by_id["stolen"]
         self.assertEqual(stolen["outcome"], "alert")
         self.assertEqual(stolen["variation"],
                          "outside_region_unusual_geo_and_asn")
@@ -349,7 +353,7 @@ class MaxMindTest(unittest.TestCase):
                          "maxmind:GeoIP2-City")
         self.assertEqual(stolen["origin"]["asn_source"],
                          "maxmind:GeoLite2-ASN")
-        self.assertEqual(mmdb[-1]["outcome"], "suppressed")
+        self.assertEqual(by_id["london"]["outcome"], "suppressed")
         self.assertIn("geo cache: 18 lookups, 83.3% hits", r.stderr)
 
     def test_broken_database_is_refused(self):

@@ -99,9 +99,23 @@ TEST_F(DetectorTest, InRegionAfterActivation) {
   Verdict v = detector_->Judge(Ec2Call(Day(17), "3.86.1.1", "a"));
   EXPECT_EQ(v.outcome, Outcome::kInRegion);
   EXPECT_EQ(v.home_region, "us-east-1");
-  EXPECT_EQ(v.home_source, HomeSource::kIssuance);
+  EXPECT_EQ(v.home_source, HomeSource::kLearned);  // issuance is 16 days old
   EXPECT_EQ(v.identity_class, IdentityClass::kAwsEc2);
   EXPECT_EQ(v.compute_id, "i-0a1b2c3d4e5f60718");
+}
+
+TEST_F(DetectorTest, IssuanceGivesHomeForTheCredentialLifetime) {
+  Options options;
+  options.activation = absl::ZeroDuration();
+  Build(std::move(options));
+  detector_->Judge(
+      Issuance(Day(1), "ec2.amazonaws.com", "i-0a1b2c3d4e5f60718"));
+  Verdict v = detector_->Judge(Ec2Call(Day(1, 12), "203.0.113.10", "a"));
+  EXPECT_EQ(v.home_region, "us-east-1");
+  EXPECT_EQ(v.home_source, HomeSource::kIssuance);
+  v = detector_->Judge(Ec2Call(Day(1, 13), "203.0.113.10", "b"));
+  EXPECT_EQ(v.outcome, Outcome::kUnresolved);
+  EXPECT_EQ(v.identity_class, IdentityClass::kAwsEc2);
 }
 
 TEST_F(DetectorTest, UnusualGeoAndAsnIsHigh) {

@@ -2,6 +2,7 @@
 
 #include "src/home/resolvers.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "offregion/home.h"
 
@@ -73,13 +74,40 @@ TEST(IssuanceTable, LatestIssuanceWins) {
                      "ASIA1", "us-east-1"},
             Day(1));
   table.Add(Issuance{"arn:aws:iam::1:user/sam", "1", "arn:aws:iam::1:role/r",
-                     "s", "ASIA2", "us-east-1"},
+                     "s", "ASIA2", "eu-west-1"},
             Day(2));
-  const auto* entry = table.Find("1", "arn:aws:iam::1:role/r", "s");
-  ASSERT_NE(entry, nullptr);
-  EXPECT_EQ(entry->issuer, "arn:aws:iam::1:user/sam");
-  table.Expire(Day(3));
-  EXPECT_EQ(table.Find("1", "arn:aws:iam::1:role/r", "s"), nullptr);
+  const auto* issuer = table.FindIssuer("1", "arn:aws:iam::1:role/r", "s");
+  ASSERT_NE(issuer, nullptr);
+  EXPECT_EQ(issuer->issuer, "arn:aws:iam::1:user/sam");
+  const auto* credentials =
+      table.FindCredentials("1", "arn:aws:iam::1:role/r", "s");
+  ASSERT_NE(credentials, nullptr);
+  EXPECT_EQ(credentials->region, "eu-west-1");
+  EXPECT_EQ(credentials->access_key_id, "ASIA2");
+}
+
+TEST(IssuanceTable, CredentialsExpireBeforeIssuers) {
+  internal::IssuanceTable table(10);
+  table.Add(Issuance{"ec2.amazonaws.com", "1", "arn:aws:iam::1:role/r", "s",
+                     "ASIA1", "us-east-1"},
+            Day(1));
+  table.Expire(Day(0), Day(2));
+  EXPECT_EQ(table.FindCredentials("1", "arn:aws:iam::1:role/r", "s"), nullptr);
+  ASSERT_NE(table.FindIssuer("1", "arn:aws:iam::1:role/r", "s"), nullptr);
+  table.Expire(Day(3), Day(3));
+  EXPECT_EQ(table.FindIssuer("1", "arn:aws:iam::1:role/r", "s"), nullptr);
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(IssuanceTable, BoundedAndCounted) {
+  internal::IssuanceTable table(16);
+  for (int i = 0; i < 100; ++i) {
+    table.Add(Issuance{"ec2.amazonaws.com", "1", "arn:aws:iam::1:role/r",
+                       absl::StrCat("i-", i), "", "us-east-1"},
+              Day(i));
+  }
+  EXPECT_LE(table.size(), 32u);
+  EXPECT_EQ(table.evicted(), 200u - table.size());
 }
 
 TEST(LearnedRegions, MostFrequentWithinWindow) {

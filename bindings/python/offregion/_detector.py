@@ -1,0 +1,414 @@
+"""The Detector: options in, verdicts out."""
+
+import ctypes
+import json
+import math
+import os
+import threading
+from ctypes import byref, c_size_t, c_uint64, c_void_p
+
+from . import _lib
+from ._lib import GEO_FN, INVENTORY_FN, check, lib
+from ._reader import RecordError
+from ._verdict import verdict_from_line
+
+_SECONDS_PER_DAY = 86400
+_NO_DESTRUCTOR = _lib.DESTRUCTOR_FN()  # NULL: the state is None
+
+
+def _seconds(days, name):
+    try:
+        seconds = float(days) * _SECONDS_PER_DAY
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number of days, not "
+                        f"{days!r}") from None
+    if not math.isfinite(seconds):
+        raise ValueError(f"{name} must be finite, not {days!r}")
+    return round(seconds)
+
+
+def _paths(value):
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return (value,)
+    return tuple(value)
+
+
+def _encode_path(path):
+    return os.fsencode(path)
+
+
+def _record_bytes(record):
+    if isinstance(record, bytes):
+        return record
+    if isinstance(record, str):
+        return record.encode("utf-8", "surrogatepass")
+    if isinstance(record, dict):
+        return json.dumps(record).encode("utf-8", "surrogatepass")
+    if isinstance(record, (bytearray, memoryview)):
+        return bytes(record)
+    raise TypeError("a record is a dict, str or bytes, not "
+                    f"{type(record).__name__}")
+
+
+class Detector:
+    """Judges CloudTrail records and returns Verdicts.
+
+    Every option has the default of the specification; days may be
+    fractional. Reference files are read when the detector is created, and
+    OffregionError (with ``.status``) says why one could not be.
+
+    Args:
+        activation_days: no alert until the observed event time spans this.
+        training_days: countries and ASNs are remembered this long.
+        dedup_days: repeats of an alert key are suppressed this long.
+        aws_ranges: path of an AWS ip-ranges.json; None: the shipped one.
+        geo_tables: paths of CSV geo tables (network,country,asn,as_org),
+            asked first, in order.
+        mmdb: paths of MaxMind databases, asked next, in order.
+        inventory: path of a CSV inventory (compute_id,region[,account]).
+        use_default_geo: whether libloc is asked last.
+        severities: {variation: severity}, e.g. {"outside_region": "high"}.
+        geo_cache_entries: size of the geo cache (0 turns it off); None
+            keeps the default.
+        inventory_lookup: callable(account, compute_id) returning the
+            region the resource runs in, or None. Replaces `inventory`; give
+            one of the two.
+        geo_lookup: callable(address) returning None (no data), a dict with
+            any of "country", "asn", "as_org", or a tuple (country, asn,
+            as_org). Asked after the geo tables and MaxMind databases,
+            before libloc.
+
+    Callbacks run on the judging thread, with the GIL. An exception raised
+    inside one never crosses into the library: the lookup counts as failed
+    (no home region; no geo data from that source) and the exception is
+    appended to ``callback_errors``, a list the caller may inspect and
+    clear. KeyboardInterrupt and SystemExit are re-raised when the judging
+    call returns.
+
+    A detector may be shared by threads (the library serialises judging).
+    Use it as a context manager, or call close(), to free it at once.
+    """
+
+    def __init__(self, activation_days=14, training_days=30, dedup_days=5,
+                 aws_ranges=None, geo_tables=(), mmdb=(), inventory=None,
+                 use_default_geo=True, severities=None,
+                 geo_cache_entries=None, inventory_lookup=None,
+                 geo_lookup=None):
+        self._handle = None
+        self._lock = threading.Lock()
+        self.callback_errors = []
+        self._callbacks = []  # ctypes thunks, alive as long as the handle
+        if inventory is not None and inventory_lookup is not None:
+            raise ValueError("give inventory or inventory_lookup, not both")
+        options = lib.offregion_options_create()
+        if not options:
+            raise MemoryError("offregion_options_create failed")
+        try:
+            self._configure(options, activation_days, training_days,
+                            dedup_days, aws_ranges, geo_tables, mmdb,
+                            inventory, use_default_geo, severities,
+                            geo_cache_entries, inventory_lookup, geo_lookup)
+            handle = c_void_p()
+            err = c_void_p()
+            check(lib.offregion_detector_create(options, byref(handle),
+                                                byref(err)), err)
+            self._handle = handle
+        finally:
+            lib.offregion_options_destroy(options)
+
+    def _configure(self, options, activation_days, training_days, dedup_days,
+                   aws_ranges, geo_tables, mmdb, inventory, use_default_geo,
+                   severities, geo_cache_entries, inventory_lookup,
+                   geo_lookup):
+        err = c_void_p()
+        for setter, days, name in (
+                (lib.offregion_options_set_activation_seconds,
+                 activation_days, "activation_days"),
+                (lib.offregion_options_set_training_seconds, training_days,
+                 "training_days"),
+                (lib.offregion_options_set_dedup_seconds, dedup_days,
+                 "dedup_days")):
+            check(setter(options, _seconds(days, name), byref(err)), err)
+        for variation, severity in (severities or {}).items():
+            v = str(variation).encode()
+            s = str(severity).encode()
+            check(lib.offregion_options_set_severity(
+                options, v, len(v), s, len(s), byref(err)), err)
+        for setter, paths in (
+                (lib.offregion_options_set_aws_ranges_file,
+                 _paths(aws_ranges)),
+                (lib.offregion_options_add_geo_table_file,
+                 _paths(geo_tables)),
+                (lib.offregion_options_add_mmdb_file, _paths(mmdb)),
+                (lib.offregion_options_set_inventory_file,
+                 _paths(inventory))):
+            for path in paths:
+                encoded = _encode_path(path)
+                check(setter(options, encoded, len(encoded), byref(err)),
+                      err)
+        lib.offregion_options_set_use_default_geo(options,
+                                                  1 if use_default_geo else 0)
+        if geo_cache_entries is not None:
+            if geo_cache_entries < 0:
+                raise ValueError("geo_cache_entries must be at least 0")
+            lib.offregion_options_set_geo_cache_entries(
+                options, int(geo_cache_entries))
+        if inventory_lookup is not None:
+            thunk = INVENTORY_FN(self._inventory_thunk(inventory_lookup))
+            self._callbacks.append(thunk)
+            lib.offregion_options_set_inventory_callback(
+                options, None, thunk, _NO_DESTRUCTOR)
+        if geo_lookup is not None:
+            thunk = GEO_FN(self._geo_thunk(geo_lookup))
+            self._callbacks.append(thunk)
+            lib.offregion_options_add_geo_callback(options, None, thunk,
+                                                   _NO_DESTRUCTOR)
+
+    # -- callbacks --------------------------------------------------------
+
+    def _inventory_thunk(self, lookup):
+        errors = self.callback_errors
+
+        def call(state, account, account_len, compute_id, compute_id_len,
+                 region, capacity, region_len):
+            try:
+                answer = lookup(_text(account, account_len),
+                                _text(compute_id, compute_id_len))
+                if answer is None or answer == "":
+                    return 0
+                if not isinstance(answer, str):
+                    raise TypeError("inventory_lookup must return a str or "
+                                    f"None, not {type(answer).__name__}")
+                data = answer.encode("utf-8")
+                if len(data) > capacity:
+                    raise ValueError(f"region {answer[:40]!r}... is longer "
+                                     f"than {capacity} bytes")
+                ctypes.memmove(region, data, len(data))
+                region_len[0] = len(data)
+                return 1
+            except BaseException as error:  # never cross into C
+                errors.append(error)
+                return 0
+        return call
+
+    def _geo_thunk(self, lookup):
+        errors = self.callback_errors
+
+        def call(state, address, address_len, answer):
+            try:
+                found = lookup(_text(address, address_len))
+                if found is None:
+                    return 0
+                if isinstance(found, dict):
+                    country = found.get("country") or ""
+                    asn = found.get("asn") or 0
+                    as_org = found.get("as_org") or ""
+                else:
+                    country, asn, as_org = (tuple(found) + ("", 0, ""))[:3]
+                    country, asn, as_org = country or "", asn or 0, \
+                        as_org or ""
+                if not isinstance(country, str) or \
+                        not isinstance(as_org, str) or \
+                        isinstance(asn, bool) or not isinstance(asn, int) or \
+                        not 0 <= asn < 2 ** 32:
+                    raise TypeError("geo_lookup must answer country (str), "
+                                    "asn (int, 0..2**32-1) and as_org (str), "
+                                    f"not {found!r}")
+                if country:
+                    data = country.encode("utf-8")
+                    lib.offregion_geo_answer_set_country(answer, data,
+                                                         len(data))
+                if asn:
+                    lib.offregion_geo_answer_set_asn(answer, asn)
+                if as_org:
+                    data = as_org.encode("utf-8")
+                    lib.offregion_geo_answer_set_as_org(answer, data,
+                                                        len(data))
+                return 0
+            except BaseException as error:  # never cross into C
+                errors.append(error)
+                return 1
+        return call
+
+    def _reraise_interrupts(self):
+        for error in self.callback_errors:
+            if not isinstance(error, Exception):
+                self.callback_errors.remove(error)
+                raise error
+
+    # -- judging ----------------------------------------------------------
+
+    def _live(self):
+        handle = self._handle
+        if handle is None:
+            raise ValueError("offregion: the detector is closed")
+        return handle
+
+    def judge(self, record):
+        """Judges one record and returns its Verdict.
+
+        `record` is a dict (serialised with json.dumps), the record's JSON as
+        str or bytes, or a RecordError from read_records (which gives the
+        `invalid` verdict the CLI gives it). A record that cannot be read is
+        not an error: its verdict's outcome is "invalid".
+        """
+        if isinstance(record, RecordError):
+            self._live()
+            return record.verdict()
+        data = _record_bytes(record)
+        handle = self._live()
+        verdict = c_void_p()
+        err = c_void_p()
+        check(lib.offregion_judge(handle, data, len(data), byref(verdict),
+                                  byref(err)), err)
+        try:
+            length = c_size_t()
+            pointer = lib.offregion_verdict_json(verdict, byref(length))
+            text = ctypes.string_at(pointer, length.value)
+        finally:
+            lib.offregion_verdict_destroy(verdict)
+        if self.callback_errors:
+            self._reraise_interrupts()
+        return verdict_from_line(text.decode("utf-8"))
+
+    def judge_many(self, records, batch_size=4096):
+        """Judges records in order; a generator of their Verdicts, in order.
+
+        `records` is any iterable of what judge() takes. Records are sent
+        to the library `batch_size` at a time (offregion_judge_batch), so a
+        verdict is yielded once its whole batch is judged; the detector's
+        state moves on as the generator is consumed. Use
+        ``list(d.judge_many(...))`` for a list.
+        """
+        for lines, errors in self._batches(records, batch_size):
+            if errors is None:
+                yield from map(verdict_from_line, lines)
+            else:
+                for line, error in zip(lines, errors):
+                    yield (error.verdict() if error is not None else
+                           verdict_from_line(line))
+
+    def judge_many_json(self, records, batch_size=4096):
+        """Like judge_many, but yields each verdict's JSON line (str, no
+        newline) exactly as the library wrote it, without parsing it."""
+        for lines, errors in self._batches(records, batch_size):
+            if errors is None:
+                yield from lines
+            else:
+                for line, error in zip(lines, errors):
+                    yield error.verdict().json_text if error is not None \
+                        else line
+
+    def _batches(self, records, batch_size):
+        """Yields (lines, errors) per batch: the verdict JSON lines (str),
+        and None, or a list holding a RecordError where one stood in the
+        input (its line is then "")."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._live()
+        chunk = []
+        errors = None
+        for record in records:
+            if type(record) is not bytes:
+                if isinstance(record, RecordError):
+                    if errors is None:
+                        errors = [None] * len(chunk)
+                    errors.append(record)
+                    chunk.append(None)
+                    if len(chunk) >= batch_size:
+                        yield self._judge_chunk(chunk, errors), errors
+                        chunk, errors = [], None
+                    continue
+                record = _record_bytes(record)
+            chunk.append(record)
+            if errors is not None:
+                errors.append(None)
+            if len(chunk) >= batch_size:
+                yield self._judge_chunk(chunk, errors), errors
+                chunk, errors = [], None
+        if chunk:
+            yield self._judge_chunk(chunk, errors), errors
+
+    def _judge_chunk(self, chunk, errors):
+        """Judges the records of `chunk` (None for a RecordError) in one
+        call; returns one verdict JSON line (str) per entry."""
+        records = chunk if errors is None else \
+            [r for r in chunk if r is not None]
+        lines = self._judge_batch(records) if records else []
+        if errors is None:
+            return lines
+        out = []
+        it = iter(lines)
+        for record in chunk:
+            out.append(next(it) if record is not None else "")
+        return out
+
+    def _judge_batch(self, records):
+        count = len(records)
+        data = b"".join(records)
+        lengths = (c_size_t * count)(*map(len, records))
+        verdicts = c_void_p()
+        err = c_void_p()
+        check(lib.offregion_judge_batch(self._live(), data, lengths, count,
+                                        byref(verdicts), byref(err)), err)
+        try:
+            length = c_size_t()
+            pointer = lib.offregion_verdicts_json(verdicts, byref(length))
+            text = ctypes.string_at(pointer, length.value)
+        finally:
+            lib.offregion_verdicts_destroy(verdicts)
+        if self.callback_errors:
+            self._reraise_interrupts()
+        lines = text.decode("utf-8").split("\n")
+        lines.pop()  # after the last "\n"
+        if len(lines) != count:
+            raise RuntimeError(f"offregion: {count} records but "
+                               f"{len(lines)} verdict lines")
+        return lines
+
+    # -- the rest ---------------------------------------------------------
+
+    def geo_cache_stats(self):
+        """Returns the geo cache's (hits, misses)."""
+        hits = c_uint64()
+        misses = c_uint64()
+        lib.offregion_detector_geo_cache_stats(self._live(), byref(hits),
+                                               byref(misses))
+        return hits.value, misses.value
+
+    @property
+    def closed(self):
+        """True once close() was called."""
+        return self._handle is None
+
+    def close(self):
+        """Frees the detector. Idempotent; later calls raise ValueError.
+
+        No other thread may be judging with it at the time.
+        """
+        with self._lock:
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            lib.offregion_detector_destroy(handle)
+        self._callbacks = []
+
+    def __enter__(self):
+        self._live()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing left to free
+            pass
+
+
+def _text(pointer, length):
+    if not length:
+        return ""
+    return ctypes.string_at(pointer, length).decode("utf-8", "replace")

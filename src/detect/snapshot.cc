@@ -1,0 +1,274 @@
+// Snapshot encoding (protobuf in a checksummed envelope) and atomic files.
+
+#include "src/detect/snapshot.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "state/snapshot.pb.h"
+
+namespace offregion::internal {
+namespace {
+
+constexpr absl::string_view kMagic = "offregion-state\n";
+
+int64_t Nanos(absl::Time time) { return absl::ToUnixNanos(time); }
+absl::Time FromNanos(int64_t nanos) { return absl::FromUnixNanos(nanos); }
+
+uint32_t Checksum(absl::string_view bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes at most uInt bytes at a time.
+  while (!bytes.empty()) {
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()),
+                static_cast<uInt>(n));
+    bytes.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+void EncodeProfiles(const ProfileStore& profiles,
+                    snapshot::DetectorState* state) {
+  profiles.ForEach(
+      [state](absl::string_view identity, const ProfileStore::Entries& e) {
+        snapshot::Profile* p = state->add_profiles();
+        p->set_identity(std::string(identity));
+        for (const auto& [country, time] : e.countries) {
+          p->add_countries(country);
+          p->add_country_nanos(Nanos(time));
+        }
+        for (const auto& [asn, time] : e.asns) {
+          p->add_asns(asn);
+          p->add_asn_nanos(Nanos(time));
+        }
+      });
+}
+
+void EncodeSessions(const IssuanceTable& issuances,
+                    snapshot::DetectorState* state) {
+  issuances.ForEachIssuer(
+      [state](const std::string& key, const IssuanceTable::Entry& e) {
+        snapshot::SessionIssuer* s = state->add_session_issuers();
+        s->set_key(key);
+        s->set_issuer(e.issuer);
+        s->set_time_nanos(Nanos(e.time));
+      });
+  issuances.ForEachCredential(
+      [state](const std::string& key, const IssuanceTable::Entry& e) {
+        snapshot::Issuance* s = state->add_issuances();
+        s->set_key(key);
+        s->set_issuer(e.issuer);
+        s->set_region(e.region);
+        s->set_access_key_id(e.access_key_id);
+        s->set_time_nanos(Nanos(e.time));
+      });
+}
+
+void EncodeLearnedAndDedup(const StateParts& parts,
+                           snapshot::DetectorState* state) {
+  parts.learned->ForEach(
+      [state](const std::string& key, const LearnedRegions::DayCount& d) {
+        snapshot::LearnedRegion* l = state->add_learned();
+        l->set_key(key);
+        l->set_region(d.region);
+        l->set_day(d.day);
+        l->set_count(d.count);
+      });
+  parts.dedup->ForEach([state](absl::string_view key, const DedupEntry& e) {
+    snapshot::DedupEntry* d = state->add_dedup();
+    d->set_key(std::string(key));
+    d->set_alert_id(e.alert_id);
+    d->set_severity(static_cast<uint32_t>(e.severity));
+    d->set_time_nanos(Nanos(e.time));
+  });
+}
+
+// Returns an error when the decoded state is inconsistent.
+absl::Status Validate(const snapshot::DetectorState& state) {
+  for (const snapshot::Profile& p : state.profiles()) {
+    if (p.countries_size() != p.country_nanos_size() ||
+        p.asns_size() != p.asn_nanos_size()) {
+      return absl::DataLossError(
+          absl::StrCat("snapshot is malformed: profile of ", p.identity(),
+                       " has times that do not match its entries"));
+    }
+  }
+  for (const snapshot::DedupEntry& d : state.dedup()) {
+    if (d.severity() > static_cast<uint32_t>(Severity::kHigh)) {
+      return absl::DataLossError(
+          absl::StrCat("snapshot is malformed: dedup entry ", d.key(),
+                       " has severity ", d.severity()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  const int error = errno;
+  const std::string message =
+      absl::StrCat(path, ": ", what, ": ", std::strerror(error));
+  if (error == ENOENT) return absl::NotFoundError(message);
+  if (error == EACCES || error == EPERM) {
+    return absl::PermissionDeniedError(message);
+  }
+  return absl::UnknownError(message);
+}
+
+// Writes all of `bytes` to `fd`.
+bool WriteAll(int fd, absl::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string EncodeSnapshot(const StateParts& parts) {
+  snapshot::DetectorState state;
+  state.set_has_first_call(*parts.first_call != absl::InfiniteFuture());
+  if (state.has_first_call()) {
+    state.set_first_call_nanos(Nanos(*parts.first_call));
+    state.set_watermark_nanos(Nanos(*parts.watermark));
+  }
+  EncodeProfiles(*parts.profiles, &state);
+  EncodeSessions(*parts.issuances, &state);
+  EncodeLearnedAndDedup(parts, &state);
+
+  snapshot::SnapshotFile file;
+  file.set_format_version(kSnapshotFormatVersion);
+  state.SerializeToString(file.mutable_state());
+  file.set_crc32(Checksum(file.state()));
+  return absl::StrCat(kMagic, file.SerializeAsString());
+}
+
+absl::StatusOr<std::unique_ptr<DecodedSnapshot>> DecodeSnapshot(
+    absl::string_view bytes) {
+  if (bytes.substr(0, kMagic.size()) != kMagic) {
+    return absl::DataLossError("not an offregion snapshot (no magic bytes)");
+  }
+  bytes.remove_prefix(kMagic.size());
+  snapshot::SnapshotFile file;
+  if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("snapshot is truncated or malformed");
+  }
+  if (file.format_version() != kSnapshotFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("snapshot format version ", file.format_version(),
+                     " is not supported (this build reads version ",
+                     kSnapshotFormatVersion, ")"));
+  }
+  if (Checksum(file.state()) != file.crc32()) {
+    return absl::DataLossError(
+        "snapshot checksum does not match its contents (corrupt or "
+        "truncated)");
+  }
+  auto decoded = std::make_unique<DecodedSnapshot>();
+  if (!decoded->state.ParseFromString(file.state())) {
+    return absl::DataLossError("snapshot state is malformed");
+  }
+  if (absl::Status valid = Validate(decoded->state); !valid.ok()) {
+    return valid;
+  }
+  return decoded;
+}
+
+void ApplySnapshot(const DecodedSnapshot& snapshot, const StateParts& parts) {
+  const snapshot::DetectorState& state = snapshot.state;
+  if (state.has_first_call()) {
+    *parts.first_call = FromNanos(state.first_call_nanos());
+    *parts.watermark = FromNanos(state.watermark_nanos());
+  }
+  for (const snapshot::Profile& p : state.profiles()) {
+    for (int i = 0; i < p.countries_size(); ++i) {
+      parts.profiles->Record(p.identity(), p.countries(i), 0,
+                             FromNanos(p.country_nanos(i)));
+    }
+    for (int i = 0; i < p.asns_size(); ++i) {
+      parts.profiles->Record(p.identity(), "", p.asns(i),
+                             FromNanos(p.asn_nanos(i)));
+    }
+  }
+  for (const snapshot::SessionIssuer& s : state.session_issuers()) {
+    parts.issuances->RestoreIssuer(
+        s.key(),
+        IssuanceTable::Entry{s.issuer(), "", "", FromNanos(s.time_nanos())});
+  }
+  for (const snapshot::Issuance& s : state.issuances()) {
+    parts.issuances->RestoreCredential(
+        s.key(), IssuanceTable::Entry{s.issuer(), s.region(), s.access_key_id(),
+                                      FromNanos(s.time_nanos())});
+  }
+  for (const snapshot::LearnedRegion& l : state.learned()) {
+    parts.learned->Restore(
+        l.key(), LearnedRegions::DayCount{l.region(), l.day(), l.count()});
+  }
+  for (const snapshot::DedupEntry& d : state.dedup()) {
+    parts.dedup->Put(
+        d.key(), DedupEntry{d.alert_id(), static_cast<Severity>(d.severity()),
+                            FromNanos(d.time_nanos())});
+  }
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view bytes) {
+  const std::string temp = absl::StrCat(path, ".tmp.", ::getpid());
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot create", temp);
+  if (!WriteAll(fd, bytes) || ::fsync(fd) != 0) {
+    absl::Status error = ErrnoError("cannot write", temp);
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  if (::close(fd) != 0) {
+    absl::Status error = ErrnoError("cannot close", temp);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    absl::Status error = ErrnoError("cannot rename over", path);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  const int dir = ::open(DirectoryOf(path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    struct stat info;
+    if (::stat(path.c_str(), &info) != 0)
+      return ErrnoError("cannot open", path);
+    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  return text.str();
+}
+
+}  // namespace offregion::internal
