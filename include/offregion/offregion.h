@@ -29,7 +29,7 @@
  *     a time, and are independent of each other and of the detector.
  *
  * Not supported: custom profile stores and dedup caches (C++ only), GCP
- * and Azure records, state snapshots.
+ * and Azure records.
  *
  *   offregion_options_t* options = offregion_options_create();
  *   offregion_options_set_activation_seconds(options, 0);
@@ -257,6 +257,38 @@ OFFREGION_EXPORT void offregion_detector_destroy(
 /* Reads the geo cache's counters into *hits and *misses. */
 OFFREGION_EXPORT void offregion_detector_geo_cache_stats(
     const offregion_detector_t* detector, uint64_t* hits, uint64_t* misses);
+
+/* What offregion_detector_stat reports. */
+typedef enum offregion_stat {
+  OFFREGION_STAT_IDENTITIES = 0,       /* profiles held */
+  OFFREGION_STAT_DEDUP_ENTRIES = 1,    /* alert keys held */
+  OFFREGION_STAT_TRACKED_SESSIONS = 2, /* issuance records held */
+  OFFREGION_STAT_LEARNED_COMPUTES = 3, /* compute resources with regions */
+  OFFREGION_STAT_EVICTED_PROFILE_ENTRIES = 4, /* forgotten to stay bounded */
+  OFFREGION_STAT_EVICTED_DEDUP_ENTRIES = 5,
+  OFFREGION_STAT_EVICTED_SESSIONS = 6,
+  OFFREGION_STAT_EVICTED_LEARNED = 7
+} offregion_stat;
+
+/* Returns the counter `stat` of the detector's state; 0 for an unknown one
+   or a NULL detector. */
+OFFREGION_EXPORT uint64_t
+offregion_detector_stat(const offregion_detector_t* detector, int stat);
+
+/* Writes the detector's whole state to the file at `path`, replacing it
+   atomically (a crash leaves the old snapshot or the new one). Errors name
+   the file. Safe while other threads judge. */
+OFFREGION_EXPORT int offregion_detector_save(
+    const offregion_detector_t* detector, const char* path, size_t path_len,
+    char** errptr);
+
+/* Loads the snapshot at `path` into a detector that has judged no call
+   yet. Returns NOT_FOUND when there is no file, DATA_LOSS for a corrupt or
+   truncated one, FAILED_PRECONDITION for another format version or a
+   detector already in use; the state is then untouched. */
+OFFREGION_EXPORT int offregion_detector_load(offregion_detector_t* detector,
+                                             const char* path, size_t path_len,
+                                             char** errptr);
 
 typedef struct offregion_verdict_t offregion_verdict_t;
 

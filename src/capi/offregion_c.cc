@@ -484,6 +484,52 @@ void offregion_detector_geo_cache_stats(const offregion_detector_t* detector,
   if (misses != nullptr) *misses = stats.misses;
 }
 
+uint64_t offregion_detector_stat(const offregion_detector_t* detector,
+                                 int stat) {
+  if (detector == nullptr) return 0;
+  try {
+    const offregion::DetectorStats s = detector->detector->stats();
+    switch (stat) {
+      case OFFREGION_STAT_IDENTITIES:
+        return s.identities;
+      case OFFREGION_STAT_DEDUP_ENTRIES:
+        return s.dedup_entries;
+      case OFFREGION_STAT_TRACKED_SESSIONS:
+        return s.tracked_sessions;
+      case OFFREGION_STAT_LEARNED_COMPUTES:
+        return s.learned_computes;
+      case OFFREGION_STAT_EVICTED_PROFILE_ENTRIES:
+        return s.evicted_profile_entries;
+      case OFFREGION_STAT_EVICTED_DEDUP_ENTRIES:
+        return s.evicted_dedup_entries;
+      case OFFREGION_STAT_EVICTED_SESSIONS:
+        return s.evicted_sessions;
+      case OFFREGION_STAT_EVICTED_LEARNED:
+        return s.evicted_learned;
+      default:
+        return 0;
+    }
+  } catch (...) {
+    return 0;
+  }
+}
+
+int offregion_detector_save(const offregion_detector_t* detector,
+                            const char* path, size_t path_len, char** errptr) {
+  if (detector == nullptr || path == nullptr) return NullArgument(errptr);
+  return Guard(errptr, [&]() -> int {
+    return Report(detector->detector->Save(Text(path, path_len)), errptr);
+  });
+}
+
+int offregion_detector_load(offregion_detector_t* detector, const char* path,
+                            size_t path_len, char** errptr) {
+  if (detector == nullptr || path == nullptr) return NullArgument(errptr);
+  return Guard(errptr, [&]() -> int {
+    return Report(detector->detector->Load(Text(path, path_len)), errptr);
+  });
+}
+
 int offregion_judge(offregion_detector_t* detector, const char* json,
                     size_t json_len, offregion_verdict_t** verdict,
                     char** errptr) {

@@ -34,6 +34,7 @@ bool NamedInInventory(const Event& event, const HomeResolver* inventory) {
 
 Classification ClassifyAssumedRole(const Event& event,
                                    const IssuanceTable& issuances,
+                                   absl::Duration memory,
                                    const HomeResolver* inventory) {
   const std::string& session = event.session_name;
   if (event.ec2_role_delivery) {
@@ -47,6 +48,9 @@ Classification ClassifyAssumedRole(const Event& event,
   }
   const IssuanceTable::Entry* issued =
       issuances.FindIssuer(event.account, event.identity, session);
+  if (issued != nullptr && event.time - issued->time > memory) {
+    issued = nullptr;  // older than the period anything is remembered
+  }
   if (issued != nullptr && issued->issuer == kLambdaService) {
     return Make(IdentityClass::kAwsLambda, session,
                 "session issued by lambda.amazonaws.com");
@@ -76,7 +80,7 @@ Classification ClassifyAssumedRole(const Event& event,
 }  // namespace
 
 Classification Classify(const Event& event, const IssuanceTable& issuances,
-                        const HomeResolver* inventory) {
+                        absl::Duration memory, const HomeResolver* inventory) {
   if (event.identity_class != IdentityClass::kUnknown) {
     return Make(event.identity_class, event.compute_id, "given by the reader");
   }
@@ -88,7 +92,7 @@ Classification Classify(const Event& event, const IssuanceTable& issuances,
         IdentityClass::kNone, "",
         absl::StrCat("identity type ", type, " is not compute-attached"));
   }
-  return ClassifyAssumedRole(event, issuances, inventory);
+  return ClassifyAssumedRole(event, issuances, memory, inventory);
 }
 
 std::string ServiceActor(const Event& event) {

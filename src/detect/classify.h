@@ -19,9 +19,10 @@ struct Classification {
 };
 
 // Returns the class of `event`'s identity per SPEC.md, reading the
-// issuances seen so far and the caller's inventory (may be null).
+// issuances seen within `memory` of the event and the caller's inventory
+// (may be null).
 Classification Classify(const Event& event, const IssuanceTable& issuances,
-                        const HomeResolver* inventory);
+                        absl::Duration memory, const HomeResolver* inventory);
 
 // Returns the service's name when the call was made by a cloud service on
 // the identity's behalf (invokedBy, or a service name as the source), or

@@ -377,8 +377,8 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     issuances_.Add(*event.issuance, event.time);
   }
 
-  const Classification c =
-      internal::Classify(event, issuances_, options_.inventory.get());
+  const Classification c = internal::Classify(
+      event, issuances_, options_.training, options_.inventory.get());
   v.identity_class = c.identity_class;
   v.compute_id = c.compute_id;
   if (c.identity_class == IdentityClass::kNone) {

@@ -19,6 +19,21 @@ namespace offregion::internal {
 namespace {
 
 constexpr absl::string_view kMagic = "offregion-state\n";
+constexpr size_t kHeaderBytes = 4 + 8 + 4;  // version, length, crc32
+
+void PutLittleEndian(uint64_t value, int bytes, std::string* out) {
+  for (int i = 0; i < bytes; ++i) {
+    out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  }
+}
+
+uint64_t GetLittleEndian(absl::string_view bytes) {
+  uint64_t value = 0;
+  for (size_t i = bytes.size(); i > 0; --i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[i - 1]);
+  }
+  return value;
+}
 
 int64_t Nanos(absl::Time time) { return absl::ToUnixNanos(time); }
 absl::Time FromNanos(int64_t nanos) { return absl::FromUnixNanos(nanos); }
@@ -151,12 +166,19 @@ std::string EncodeSnapshot(const StateParts& parts) {
   EncodeProfiles(*parts.profiles, &state);
   EncodeSessions(*parts.issuances, &state);
   EncodeLearnedAndDedup(parts, &state);
+  return FrameSnapshot(kSnapshotFormatVersion, state.SerializeAsString());
+}
 
-  snapshot::SnapshotFile file;
-  file.set_format_version(kSnapshotFormatVersion);
-  state.SerializeToString(file.mutable_state());
-  file.set_crc32(Checksum(file.state()));
-  return absl::StrCat(kMagic, file.SerializeAsString());
+std::string FrameSnapshot(uint32_t version, absl::string_view state) {
+  std::string out(kMagic);
+  std::string header;
+  PutLittleEndian(version, 4, &header);
+  PutLittleEndian(state.size(), 8, &header);
+  const uint32_t crc = Checksum(absl::StrCat(header, state));
+  absl::StrAppend(&out, header);
+  PutLittleEndian(crc, 4, &out);
+  absl::StrAppend(&out, state);
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<DecodedSnapshot>> DecodeSnapshot(
@@ -165,23 +187,31 @@ absl::StatusOr<std::unique_ptr<DecodedSnapshot>> DecodeSnapshot(
     return absl::DataLossError("not an offregion snapshot (no magic bytes)");
   }
   bytes.remove_prefix(kMagic.size());
-  snapshot::SnapshotFile file;
-  if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("snapshot is truncated or malformed");
+  if (bytes.size() < kHeaderBytes) {
+    return absl::DataLossError("snapshot is truncated (incomplete header)");
   }
-  if (file.format_version() != kSnapshotFormatVersion) {
+  const uint64_t version = GetLittleEndian(bytes.substr(0, 4));
+  const uint64_t length = GetLittleEndian(bytes.substr(4, 8));
+  const uint64_t crc = GetLittleEndian(bytes.substr(12, 4));
+  const absl::string_view state = bytes.substr(kHeaderBytes);
+  if (length != state.size()) {
+    return absl::DataLossError(
+        absl::StrCat("snapshot is truncated or padded: the header says ",
+                     length, " bytes of state, the file has ", state.size()));
+  }
+  if (Checksum(absl::StrCat(bytes.substr(0, 12), state)) != crc) {
+    return absl::DataLossError(
+        "snapshot checksum does not match its contents (corrupt file)");
+  }
+  if (version != kSnapshotFormatVersion) {
     return absl::FailedPreconditionError(
-        absl::StrCat("snapshot format version ", file.format_version(),
+        absl::StrCat("snapshot format version ", version,
                      " is not supported (this build reads version ",
                      kSnapshotFormatVersion, ")"));
   }
-  if (Checksum(file.state()) != file.crc32()) {
-    return absl::DataLossError(
-        "snapshot checksum does not match its contents (corrupt or "
-        "truncated)");
-  }
   auto decoded = std::make_unique<DecodedSnapshot>();
-  if (!decoded->state.ParseFromString(file.state())) {
+  if (!decoded->state.ParseFromArray(state.data(),
+                                     static_cast<int>(state.size()))) {
     return absl::DataLossError("snapshot state is malformed");
   }
   if (absl::Status valid = Validate(decoded->state); !valid.ok()) {

@@ -30,8 +30,12 @@ struct StateParts {
   LearnedRegions* learned;
 };
 
-// Returns the snapshot file's bytes: the magic, then the envelope.
+// Returns the snapshot file's bytes: the magic, the header, the state.
 std::string EncodeSnapshot(const StateParts& parts);
+
+// Returns a snapshot file holding `state` (a serialized DetectorState)
+// under format `version`. Tests use it to forge other versions.
+std::string FrameSnapshot(uint32_t version, absl::string_view state);
 
 // A decoded snapshot, checked and ready to apply.
 struct DecodedSnapshot {

@@ -1,11 +1,12 @@
 /* Tests of the C ABI, compiled as C, in named phases: versions, options,
    judging one record and a batch, accessors, callbacks, readers, errors,
-   and one detector shared by threads. */
+   snapshots, and one detector shared by threads. */
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "offregion/offregion.h"
 
@@ -308,6 +309,48 @@ static void TestCallbacks(void) {
   CHECK(destroyed == 2);
 }
 
+static void TestSnapshot(void) {
+  StartPhase("snapshot");
+  char path[] = "/tmp/offregion-capi-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  close(fd);
+  offregion_options_t* options = TestOptions();
+  offregion_detector_t* first = NewDetector(options);
+  char record[1024];
+  int n = Ec2Record(record, sizeof record, "e-1", "2026-03-01T09:00:00Z",
+                    "203.0.113.10");
+  offregion_verdict_t* v = NULL;
+  CHECK(offregion_judge(first, record, (size_t)n, &v, NULL) == 0);
+  offregion_verdict_destroy(v);
+  char* err = NULL;
+  CHECK(offregion_detector_save(first, path, strlen(path), &err) == 0);
+  CHECK(offregion_detector_stat(first, OFFREGION_STAT_IDENTITIES) == 1);
+  CHECK(offregion_detector_load(first, path, strlen(path), &err) ==
+        OFFREGION_FAILED_PRECONDITION);
+
+  offregion_detector_t* second = NewDetector(options);
+  CHECK(offregion_detector_load(second, path, strlen(path), &err) == 0);
+  CHECK(offregion_detector_stat(second, OFFREGION_STAT_IDENTITIES) == 1);
+  CHECK(offregion_detector_stat(second, 999) == 0);
+  offregion_detector_destroy(second);
+
+  FILE* file = fopen(path, "wb");
+  fputs("not a snapshot", file);
+  fclose(file);
+  second = NewDetector(options);
+  CHECK(offregion_detector_load(second, path, strlen(path), &err) ==
+        OFFREGION_DATA_LOSS);
+  CHECK(strstr(err, path) != NULL);
+  unlink(path);
+  CHECK(offregion_detector_load(second, path, strlen(path), &err) ==
+        OFFREGION_NOT_FOUND);
+  offregion_free(err);
+  offregion_detector_destroy(second);
+  offregion_detector_destroy(first);
+  offregion_options_destroy(options);
+}
+
 enum { kThreads = 4, kPerThread = 500 };
 static offregion_detector_t* shared_detector;
 
@@ -361,6 +404,7 @@ int main(void) {
   TestJudge();
   TestBatchAndReader();
   TestCallbacks();
+  TestSnapshot();
   TestThreads();
   if (failures == 0) {
     fprintf(stderr, "PASS\n");

@@ -367,6 +367,115 @@ class MaxMindTest(unittest.TestCase):
             self.assertEqual(r.stdout, "")
 
 
+def month_of_records():
+    """Thirty days of three instances and a function, with replays."""
+    records = []
+    instances = {"i-0a1b2c3d4e5f60711": "us-east-1",
+                 "i-0a1b2c3d4e5f60722": "eu-west-1",
+                 "i-0a1b2c3d4e5f60733": "us-east-1"}
+    inside = {"us-east-1": "3.85.0.", "eu-west-1": "34.245.1."}
+    n = 0
+    for d in range(1, 31):
+        for hour in (0, 6, 12, 18):
+            for iid, region in instances.items():
+                n += 1
+                records.append({
+                    "userIdentity": {"type": "AWSService",
+                                     "invokedBy": "ec2.amazonaws.com"},
+                    "eventTime": day(d, hour), "eventName": "AssumeRole",
+                    "eventSource": "sts.amazonaws.com", "awsRegion": region,
+                    "sourceIPAddress": "ec2.amazonaws.com",
+                    "eventID": f"issue-{n}",
+                    "requestParameters": {
+                        "roleArn": f"arn:aws:iam::111122223333:role/r{iid[-2:]}",
+                        "roleSessionName": iid}})
+                call = dict(EC2_RECORD, eventTime=day(d, hour + 1),
+                            awsRegion=region, eventID=f"call-{n}",
+                            sourceIPAddress=inside[region] + str(hour + 1))
+                call["userIdentity"] = dict(
+                    EC2_RECORD["userIdentity"],
+                    arn=f"arn:aws:sts::111122223333:assumed-role/"
+                        f"r{iid[-2:]}/{iid}")
+                if d in (18, 19, 25) and hour == 12 and iid.endswith("11"):
+                    call["sourceIPAddress"] = "203.0.113.%d" % d
+                if d == 22 and hour == 18 and iid.endswith("22"):
+                    call["sourceIPAddress"] = "198.51.100.4"
+                    call["errorCode"] = "AccessDenied"
+                if d == 27 and iid.endswith("33"):
+                    call["sourceIPAddress"] = "3.130.0.9"  # us-east-2
+                records.append(call)
+    return records
+
+
+class StateTest(unittest.TestCase):
+    """A month in one run equals the same month in daily runs."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.ranges = self.write("ranges.json", json.dumps({"prefixes": [
+            {"ip_prefix": "3.80.0.0/12", "region": "us-east-1",
+             "service": "EC2", "network_border_group": "us-east-1"},
+            {"ip_prefix": "3.128.0.0/12", "region": "us-east-2",
+             "service": "EC2", "network_border_group": "us-east-2"},
+            {"ip_prefix": "34.240.0.0/13", "region": "eu-west-1",
+             "service": "EC2", "network_border_group": "eu-west-1"}]}))
+        self.geo = self.write("geo.csv", "3.80.0.0/12,US,14618,AMAZON-AES\n"
+                              "3.128.0.0/12,US,16509,AMAZON-02\n"
+                              "34.240.0.0/13,IE,16509,AMAZON-02\n"
+                              "203.0.113.0/24,NL,64501,HOSTING-NL\n"
+                              "198.51.100.0/24,US,64502,ISP-US\n")
+        self.records = month_of_records()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def scan(self, path, *extra):
+        r = run("scan", "--all", "--no-default-geo", "--aws-ranges",
+                self.ranges, "--geo-table", self.geo, *extra, path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def test_daily_runs_chained_through_state_equal_one_run(self):
+        whole = self.write("month.jsonl", "\n".join(
+            json.dumps(r) for r in self.records))
+        expected = self.scan(whole).stdout
+        outcomes = [v["outcome"] for v in verdicts(expected)]
+        self.assertGreaterEqual(outcomes.count("alert"), 3)
+        self.assertIn("suppressed", outcomes)
+        state = os.path.join(self.dir.name, "state")
+        got = ""
+        for d in range(1, 31):
+            part = [r for r in self.records
+                    if r["eventTime"].startswith(f"2026-03-{d:02d}")]
+            path = self.write(f"day{d}.jsonl",
+                              "\n".join(json.dumps(r) for r in part))
+            got += self.scan(path, "--state", state,
+                             "--checkpoint-every", "50").stdout
+        self.assertEqual(got, expected)
+
+    def test_corrupt_state_is_refused_not_replaced(self):
+        state = self.write("state", "not a snapshot at all")
+        path = self.write("few.jsonl", json.dumps(self.records[1]))
+        r = run("scan", "--state", state, "--no-default-geo", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("refusing the state file", r.stderr)
+        self.assertIn(state, r.stderr)
+        with open(state) as f:
+            self.assertEqual(f.read(), "not a snapshot at all")
+
+    def test_summary_reports_state_and_evictions(self):
+        path = self.write("few.jsonl", "\n".join(
+            json.dumps(r) for r in self.records[:40]))
+        r = self.scan(path)
+        self.assertIn("evicted: 0 profile entries", r.stderr)
+
+
 if __name__ == "__main__":
     BINARY = sys.argv.pop(1)
     unittest.main()

@@ -5,7 +5,9 @@ import json
 import math
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from ctypes import byref, c_size_t, c_uint64, c_void_p
+from itertools import islice
 
 from . import _lib
 from ._lib import GEO_FN, INVENTORY_FN, check, lib
@@ -258,11 +260,12 @@ class Detector:
             self._live()
             return record.verdict()
         data = _record_bytes(record)
-        handle = self._live()
         verdict = c_void_p()
         err = c_void_p()
-        check(lib.offregion_judge(handle, data, len(data), byref(verdict),
-                                  byref(err)), err)
+        with self._lock:  # close() waits for a call in flight
+            status = lib.offregion_judge(self._live(), data, len(data),
+                                         byref(verdict), byref(err))
+        check(status, err)
         try:
             length = c_size_t()
             pointer = lib.offregion_verdict_json(verdict, byref(length))
@@ -273,16 +276,19 @@ class Detector:
             self._reraise_interrupts()
         return verdict_from_line(text.decode("utf-8"))
 
-    def judge_many(self, records, batch_size=4096):
+    def judge_many(self, records, batch_size=4096, prefetch=True):
         """Judges records in order; a generator of their Verdicts, in order.
 
-        `records` is any iterable of what judge() takes. Records are sent
-        to the library `batch_size` at a time (offregion_judge_batch), so a
-        verdict is yielded once its whole batch is judged; the detector's
-        state moves on as the generator is consumed. Use
-        ``list(d.judge_many(...))`` for a list.
+        `records` is any iterable of what judge() takes (bytes are the fast
+        path). Records are sent to the library `batch_size` at a time, in
+        one offregion_judge_batch call each, so a verdict is yielded once
+        its whole batch is judged. With `prefetch` (the default) a helper
+        thread judges the next batch while this one is being consumed
+        (ctypes lets go of the GIL during the call): the detector's state
+        may then run up to two batches ahead of the verdicts yielded.
+        Use ``list(d.judge_many(...))`` for a list.
         """
-        for lines, errors in self._batches(records, batch_size):
+        for lines, errors in self._batches(records, batch_size, prefetch):
             if errors is None:
                 yield from map(verdict_from_line, lines)
             else:
@@ -290,10 +296,10 @@ class Detector:
                     yield (error.verdict() if error is not None else
                            verdict_from_line(line))
 
-    def judge_many_json(self, records, batch_size=4096):
+    def judge_many_json(self, records, batch_size=4096, prefetch=True):
         """Like judge_many, but yields each verdict's JSON line (str, no
         newline) exactly as the library wrote it, without parsing it."""
-        for lines, errors in self._batches(records, batch_size):
+        for lines, errors in self._batches(records, batch_size, prefetch):
             if errors is None:
                 yield from lines
             else:
@@ -301,58 +307,66 @@ class Detector:
                     yield error.verdict().json_text if error is not None \
                         else line
 
-    def _batches(self, records, batch_size):
-        """Yields (lines, errors) per batch: the verdict JSON lines (str),
-        and None, or a list holding a RecordError where one stood in the
-        input (its line is then "")."""
+    def _batches(self, records, batch_size, prefetch):
+        """Yields (lines, errors) per batch: see _judge_chunk."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self._live()
-        chunk = []
-        errors = None
-        for record in records:
-            if type(record) is not bytes:
-                if isinstance(record, RecordError):
-                    if errors is None:
-                        errors = [None] * len(chunk)
-                    errors.append(record)
-                    chunk.append(None)
-                    if len(chunk) >= batch_size:
-                        yield self._judge_chunk(chunk, errors), errors
-                        chunk, errors = [], None
-                    continue
-                record = _record_bytes(record)
-            chunk.append(record)
-            if errors is not None:
-                errors.append(None)
-            if len(chunk) >= batch_size:
-                yield self._judge_chunk(chunk, errors), errors
-                chunk, errors = [], None
-        if chunk:
-            yield self._judge_chunk(chunk, errors), errors
+        chunks = _chunks(records, batch_size)
+        if not prefetch:
+            for chunk in chunks:
+                yield self._judge_chunk(chunk)
+            return
+        pool = ThreadPoolExecutor(1, thread_name_prefix="offregion")
+        try:
+            pending = None
+            for chunk in chunks:
+                submitted = pool.submit(self._judge_chunk, chunk)
+                if pending is not None:
+                    yield pending.result()
+                pending = submitted
+            if pending is not None:
+                yield pending.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    def _judge_chunk(self, chunk, errors):
-        """Judges the records of `chunk` (None for a RecordError) in one
-        call; returns one verdict JSON line (str) per entry."""
-        records = chunk if errors is None else \
-            [r for r in chunk if r is not None]
-        lines = self._judge_batch(records) if records else []
-        if errors is None:
-            return lines
-        out = []
+    def _judge_chunk(self, chunk):
+        """Judges a list of records in one call. Returns (lines, errors):
+        one verdict JSON line (str) per record, and None, or a list holding
+        the RecordError where one stood in `chunk` (its line is then "")
+        and None elsewhere."""
+        try:
+            data = b"".join(chunk)  # the fast path: all bytes
+            lengths = (c_size_t * len(chunk))(*map(len, chunk))
+            if len(data) == sum(lengths):
+                return self._judge_batch(data, lengths, len(chunk)), None
+        except TypeError:
+            pass
+        records = []
+        errors = [None] * len(chunk)
+        for i, record in enumerate(chunk):
+            if isinstance(record, RecordError):
+                errors[i] = record
+            else:
+                records.append(_record_bytes(record))
+        lines = []
+        if records:
+            lengths = (c_size_t * len(records))(*map(len, records))
+            lines = self._judge_batch(b"".join(records), lengths,
+                                      len(records))
+        if not any(errors):
+            return lines, None
         it = iter(lines)
-        for record in chunk:
-            out.append(next(it) if record is not None else "")
-        return out
+        return [next(it) if error is None else "" for error in errors], errors
 
-    def _judge_batch(self, records):
-        count = len(records)
-        data = b"".join(records)
-        lengths = (c_size_t * count)(*map(len, records))
+    def _judge_batch(self, data, lengths, count):
         verdicts = c_void_p()
         err = c_void_p()
-        check(lib.offregion_judge_batch(self._live(), data, lengths, count,
-                                        byref(verdicts), byref(err)), err)
+        with self._lock:  # close() waits for a batch in flight
+            status = lib.offregion_judge_batch(self._live(), data, lengths,
+                                               count, byref(verdicts),
+                                               byref(err))
+        check(status, err)
         try:
             length = c_size_t()
             pointer = lib.offregion_verdicts_json(verdicts, byref(length))
@@ -374,8 +388,9 @@ class Detector:
         """Returns the geo cache's (hits, misses)."""
         hits = c_uint64()
         misses = c_uint64()
-        lib.offregion_detector_geo_cache_stats(self._live(), byref(hits),
-                                               byref(misses))
+        with self._lock:
+            lib.offregion_detector_geo_cache_stats(self._live(), byref(hits),
+                                                   byref(misses))
         return hits.value, misses.value
 
     @property
@@ -406,6 +421,16 @@ class Detector:
             self.close()
         except Exception:  # interpreter shutdown: nothing left to free
             pass
+
+
+def _chunks(records, size):
+    """Yields lists of the next `size` items of `records`."""
+    it = iter(records)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield chunk
 
 
 def _text(pointer, length):
