@@ -80,12 +80,19 @@ struct Options {
   bool resolve_by_issuance = true;
   bool resolve_by_learning = true;
 
-  // Stores. Default: null, meaning bounded in-memory ones.
+  // Stores. Default: null, meaning bounded in-memory ones built with the
+  // limits below.
   std::shared_ptr<ProfileStore> profiles;
   std::shared_ptr<DedupCache> dedup_cache;
 
-  // Bounds of the detector's own tables (issuance records, learned
-  // regions): entries kept before the oldest are forgotten. Default: 1M.
+  // Bounds of the default stores. Default: 1,000,000 identities with at
+  // most 512 countries plus ASNs each; 1,000,000 dedup keys.
+  ProfileStoreLimits profile_limits;
+  size_t max_dedup_entries = 1'000'000;
+
+  // Bounds of the detector's own tables (session issuers, issued
+  // credentials, learned regions), each: past it the entries seen longest
+  // ago are forgotten. Default: 1,000,000.
   size_t max_tracked_sessions = 1'000'000;
 };
 

@@ -183,6 +183,22 @@ OFFREGION_EXPORT int offregion_options_add_mmdb_file(
 OFFREGION_EXPORT void offregion_options_set_use_default_geo(
     offregion_options_t* options, uint8_t use);
 
+/* The bounds on memory, set with offregion_options_set_limit. Past each,
+   the entries seen longest ago are forgotten (and counted, see
+   offregion_detector_stat). */
+typedef enum offregion_limit {
+  OFFREGION_LIMIT_IDENTITIES = 0,           /* default 1,000,000 */
+  OFFREGION_LIMIT_ENTRIES_PER_IDENTITY = 1, /* default 512 */
+  OFFREGION_LIMIT_DEDUP_ENTRIES = 2,        /* default 1,000,000 */
+  OFFREGION_LIMIT_SESSIONS = 3              /* default 1,000,000 */
+} offregion_limit;
+
+/* Sets the bound `limit` to `value`. Returns INVALID_ARGUMENT for an
+   unknown limit or a value of 0. */
+OFFREGION_EXPORT int offregion_options_set_limit(offregion_options_t* options,
+                                                 int limit, uint64_t value,
+                                                 char** errptr);
+
 /* How many answers the geo cache keeps; 0 turns it off. Default: 65,536. */
 OFFREGION_EXPORT void offregion_options_set_geo_cache_entries(
     offregion_options_t* options, uint64_t entries);

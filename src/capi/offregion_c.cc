@@ -390,6 +390,33 @@ void offregion_options_set_use_default_geo(offregion_options_t* options,
   if (options != nullptr) options->use_default_geo = use != 0;
 }
 
+int offregion_options_set_limit(offregion_options_t* options, int limit,
+                                uint64_t value, char** errptr) {
+  if (options == nullptr) return NullArgument(errptr);
+  if (value == 0) {
+    return Fail(OFFREGION_INVALID_ARGUMENT, "a limit must be at least 1",
+                errptr);
+  }
+  offregion::Options& o = options->options;
+  switch (limit) {
+    case OFFREGION_LIMIT_IDENTITIES:
+      o.profile_limits.max_identities = value;
+      return OFFREGION_OK;
+    case OFFREGION_LIMIT_ENTRIES_PER_IDENTITY:
+      o.profile_limits.max_entries_per_identity = value;
+      return OFFREGION_OK;
+    case OFFREGION_LIMIT_DEDUP_ENTRIES:
+      o.max_dedup_entries = value;
+      return OFFREGION_OK;
+    case OFFREGION_LIMIT_SESSIONS:
+      o.max_tracked_sessions = value;
+      return OFFREGION_OK;
+    default:
+      return Fail(OFFREGION_INVALID_ARGUMENT,
+                  absl::StrCat("unknown limit ", limit), errptr);
+  }
+}
+
 void offregion_options_set_geo_cache_entries(offregion_options_t* options,
                                              uint64_t entries) {
   if (options != nullptr) {

@@ -43,6 +43,13 @@ ABSL_FLAG(std::string, format, "jsonl", "Output format: jsonl");
 ABSL_FLAG(std::string, state, "",
           "Snapshot file: loaded at the start when it exists, saved at the "
           "end");
+ABSL_FLAG(int64_t, max_identities, 1'000'000,
+          "Profiles kept; past it, those seen longest ago are forgotten");
+ABSL_FLAG(int64_t, max_profile_entries, 512,
+          "Countries plus ASNs kept per identity");
+ABSL_FLAG(int64_t, max_dedup_entries, 1'000'000, "Alert keys kept");
+ABSL_FLAG(int64_t, max_sessions, 1'000'000,
+          "Issuance records and learned compute resources kept, each");
 ABSL_FLAG(int64_t, checkpoint_every, 0,
           "With --state, also save every N records (0: only at the end)");
 ABSL_FLAG(bool, all, false, "Print every verdict, not only alerts");
@@ -76,6 +83,11 @@ constexpr char kUsage[] =
     "  --state=FILE          load the state from FILE if it exists, save\n"
     "                        it there at the end\n"
     "  --checkpoint-every=N  with --state, also save every N records\n"
+    "  --max-identities=N    profiles kept (1000000)\n"
+    "  --max-profile-entries=N  countries plus ASNs per identity (512)\n"
+    "  --max-dedup-entries=N alert keys kept (1000000)\n"
+    "  --max-sessions=N      issuance records and compute resources kept\n"
+    "                        (1000000 each)\n"
     "  --format=jsonl        output format\n"
     "  --all                 print every verdict\n"
     "  --help                this text\n";
@@ -235,6 +247,26 @@ absl::StatusOr<std::shared_ptr<const offregion::GeoProvider>> BuildGeo() {
   return std::make_shared<offregion::GeoChain>(std::move(chain));
 }
 
+// Sets the bounds on memory from the flags; each must be at least 1.
+absl::Status ApplyLimits(offregion::Options& options) {
+  const std::pair<const char*, int64_t> limits[] = {
+      {"max-identities", absl::GetFlag(FLAGS_max_identities)},
+      {"max-profile-entries", absl::GetFlag(FLAGS_max_profile_entries)},
+      {"max-dedup-entries", absl::GetFlag(FLAGS_max_dedup_entries)},
+      {"max-sessions", absl::GetFlag(FLAGS_max_sessions)}};
+  for (const auto& [name, value] : limits) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " must be at least 1"));
+    }
+  }
+  options.profile_limits.max_identities = limits[0].second;
+  options.profile_limits.max_entries_per_identity = limits[1].second;
+  options.max_dedup_entries = limits[2].second;
+  options.max_tracked_sessions = limits[3].second;
+  return absl::OkStatus();
+}
+
 // Builds the options from the flags. Errors are usage errors (bad values)
 // or input errors (reference files that cannot be read); the bool says
 // which.
@@ -258,6 +290,7 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
     return absl::InvalidArgumentError(
         "--checkpoint-every must not be negative");
   }
+  if (absl::Status s = ApplyLimits(options); !s.ok()) return s;
   if (absl::GetFlag(FLAGS_format) != "jsonl") {
     return absl::InvalidArgumentError(absl::StrCat(
         "--format: unknown format \"", absl::GetFlag(FLAGS_format), "\""));

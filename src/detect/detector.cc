@@ -473,9 +473,11 @@ absl::StatusOr<std::unique_ptr<Detector>> Detector::Create(Options options) {
                                        options.geo_cache_entries);
     options.geo = cache;
   }
-  if (options.profiles == nullptr) options.profiles = NewInMemoryProfileStore();
+  if (options.profiles == nullptr) {
+    options.profiles = NewInMemoryProfileStore(options.profile_limits);
+  }
   if (options.dedup_cache == nullptr) {
-    options.dedup_cache = NewInMemoryDedupCache();
+    options.dedup_cache = NewInMemoryDedupCache(options.max_dedup_entries);
   }
   return std::unique_ptr<Detector>(
       new DetectorImpl(std::move(options), std::move(cache)));

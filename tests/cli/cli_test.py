@@ -473,7 +473,15 @@ class StateTest(unittest.TestCase):
         path = self.write("few.jsonl", "\n".join(
             json.dumps(r) for r in self.records[:40]))
         r = self.scan(path)
-        self.assertIn("evicted: 0 profile entries", r.stderr)
+        self.assertIn("offregion: state: 3 identities, 0 dedup keys, "
+                      "6 sessions, 3 compute resources; evicted: 0 profile "
+                      "entries, 0 dedup keys, 0 sessions, 0 compute "
+                      "resources", r.stderr)
+        r = self.scan(path, "--max-identities", "1", "--max-sessions", "1")
+        self.assertIn("offregion: state: 1 identities, 0 dedup keys, "
+                      "2 sessions, 1 compute resources; evicted: 38 profile "
+                      "entries, 0 dedup keys, 38 sessions, 19 compute "
+                      "resources", r.stderr)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,23 @@
 Same options, output and exit codes as `offregion scan`: verdict JSON lines
 on standard output exactly as the library writes them, a summary on
 standard error; 0 done, 1 a file could not be read at all, 2 bad usage,
-3 the verdicts could not be written.
+3 the verdicts or the state could not be written.
+
+One difference the C ABI forces: the CLI prefixes the error of a record
+that was read but is not a valid CloudTrail record with its location
+("FILE:LINE: record has no eventTime"); the reader of the C ABI does not
+hand out locations, so here that error has no prefix.
 """
 
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
 from ._errors import OffregionError
+from ._lib import STATUS_NOT_FOUND
 
 USAGE = """\
 usage: offregion scan [options] FILE...
@@ -22,7 +29,7 @@ S3 delivery files, JSON arrays, JSON Lines, gzip or not) and prints
 verdicts as JSON Lines: alerts only, or every verdict with --all.
 A summary goes to standard error. Exit status: 0 when the scan
 completed, 1 when a file could not be read at all, 2 for bad usage,
-3 when the verdicts could not be written.
+3 when the verdicts or the state could not be written.
 
 options:
   --activation-days=N   no alert until events span N days (14)
@@ -35,6 +42,9 @@ options:
   --no-default-geo      do not ask the libloc database last
   --inventory=FILE      CSV compute_id,region[,account]
   --severity=V=S,...    override the severity of variations
+  --state=FILE          load the state from FILE if it exists, save
+                        it there at the end
+  --checkpoint-every=N  with --state, also save every N records
   --format=jsonl        output format
   --all                 print every verdict
   --help                this text
@@ -49,7 +59,20 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """Raises _UsageError, worded as the CLI words it, instead of exiting."""
+
     def error(self, message):
+        found = re.match(r"unrecognized arguments: (\S+)", message)
+        if found:
+            message = f"unknown option {found.group(1)}"
+        found = re.match(r"argument (--[\w-]+): invalid \w+ value: '(.*)'$",
+                         message)
+        if found:
+            message = f'{found.group(1)}: bad value "{found.group(2)}"'
+        found = re.match(r"argument (--[\w-]+): expected one argument",
+                         message)
+        if found:
+            message = f"{found.group(1)} needs a value"
         raise _UsageError(message)
 
 
@@ -65,6 +88,8 @@ def _parser():
     parser.add_argument("--no-default-geo", action="store_true")
     parser.add_argument("--inventory")
     parser.add_argument("--severity")
+    parser.add_argument("--state")
+    parser.add_argument("--checkpoint-every", type=int, default=0)
     parser.add_argument("--format", default="jsonl")
     parser.add_argument("--all", action="store_true")
     parser.add_argument("files", nargs="*")
@@ -103,6 +128,8 @@ def _settings(argv):
         raise _UsageError("--training-days must be above 0")
     _check_days(args.dedup_days, "dedup-days")
     args.severities = _severities(args.severity)
+    if args.checkpoint_every < 0:
+        raise _UsageError("--checkpoint-every must not be negative")
     if args.format != "jsonl":
         raise _UsageError(f'--format: unknown format "{args.format}"')
     if not args.files:
@@ -124,12 +151,13 @@ class _Summary:
             ("high", "medium", "low", "informational"), 0)
         self.output_failed = False
         self.seconds = 0.0
+        self.checkpoints = 0
 
     @property
     def records(self):
         return sum(self.outcomes.values())
 
-    def write(self, err, cache):
+    def write(self, err, cache, state):
         rate = self.records / self.seconds if self.seconds > 0 else 0
         hits, misses = cache
         lookups = hits + misses
@@ -145,9 +173,54 @@ class _Summary:
             f"{self.broken}\n"
             f"offregion: geo cache: {lookups} lookups, "
             f"{100.0 * hits / lookups if lookups else 0.0:.1f}% hits\n")
+        if state is not None:
+            err.write(
+                "offregion: state: {identities} identities, {dedup_entries} "
+                "dedup keys, {tracked_sessions} sessions, {learned_computes} "
+                "compute resources; evicted: {evicted_profile_entries} "
+                "profile entries, {evicted_dedup_entries} dedup keys, "
+                "{evicted_sessions} sessions, {evicted_learned} compute "
+                "resources\n".format(**state))
 
 
-def _scan_file(detector, path, show_all, out, err, summary):
+def _write_failed(error, err, summary):
+    summary.output_failed = True
+    err.write("offregion: cannot write verdicts: "
+              f"{os.strerror(error.errno or 0)}\n")
+
+
+class _Checkpoints:
+    """Saves the state every `every` records (0: never) to `path`."""
+
+    def __init__(self, detector, path, every):
+        self.detector = detector
+        self.path = path
+        self.every = every if path else 0
+
+    def batch_size(self, summary):
+        """Returns a batch size that ends at the next checkpoint."""
+        if not self.every:
+            return BATCH_SIZE
+        return min(BATCH_SIZE, self.every - summary.records % self.every)
+
+    def after(self, summary, err):
+        """Saves when one is due; returns False when saving failed."""
+        if not self.every or summary.records % self.every:
+            return True
+        try:
+            self.detector.save(self.path)
+        except OffregionError as error:
+            summary.output_failed = True
+            err.write(f"offregion: cannot save state: {error.message}\n")
+            return False
+        summary.checkpoints += 1
+        return True
+
+
+BATCH_SIZE = 4096
+
+
+def _scan_file(detector, path, show_all, checkpoints, out, err, summary):
     from ._reader import read_records
     summary.files += 1
     try:
@@ -157,22 +230,34 @@ def _scan_file(detector, path, show_all, out, err, summary):
         err.write(f"offregion: {error.message}\n")
         return
     outcomes = summary.outcomes
+    severities = summary.severities
+    # Checkpoints need the detector's state at a batch's end: no prefetch.
+    batches = detector._batches(reader, lambda: checkpoints.batch_size(
+        summary), prefetch=not checkpoints.every)
     with reader:
-        for line in detector.judge_many_json(reader):
-            outcome = line[12:line.index('"', 12)]
-            outcomes[outcome] += 1
-            if line.startswith(_ALERT_PREFIX):
-                severity = json.loads(line).get("severity", "")
-                if severity in summary.severities:
-                    summary.severities[severity] += 1
-            elif not show_all:
-                continue
-            try:
-                out.write(line.encode("utf-8") + b"\n")
-            except OSError as error:
-                summary.output_failed = True
-                err.write("offregion: cannot write verdicts: "
-                          f"{os.strerror(error.errno or 0)}\n")
+        for lines, errors in batches:
+            if errors is not None:
+                lines = [line if error is None else error.verdict().json_text
+                         for line, error in zip(lines, errors)]
+            kept = []
+            for line in lines:
+                outcomes[line[12:line.index('"', 12)]] += 1
+                if line.startswith(_ALERT_PREFIX):
+                    severity = json.loads(line).get("severity", "")
+                    if severity in severities:
+                        severities[severity] += 1
+                    kept.append(line)
+                elif show_all:
+                    kept.append(line)
+            if kept:
+                try:
+                    out.write("\n".join(kept).encode("utf-8") + b"\n")
+                except OSError as error:
+                    _write_failed(error, err, summary)
+                    batches.close()
+                    return
+            if not checkpoints.after(summary, err):
+                batches.close()
                 return
     if reader.error is not None:
         summary.broken += 1
@@ -200,25 +285,47 @@ def scan(argv, out=None, err=None):
     except OffregionError as error:
         err.write(f"offregion: {error.message}\n")
         return EXIT_INPUT
-    summary = _Summary()
-    start = time.monotonic()
     with detector:
+        if args.state:
+            try:
+                detector.load(args.state)
+            except OffregionError as error:
+                if error.status != STATUS_NOT_FOUND:
+                    err.write("offregion: refusing the state file: "
+                              f"{error.message}\n")
+                    return EXIT_INPUT
+        summary = _Summary()
+        checkpoints = _Checkpoints(detector, args.state,
+                                   args.checkpoint_every)
+        start = time.monotonic()
         for path in args.files:
-            _scan_file(detector, path, args.all, out, err, summary)
+            _scan_file(detector, path, args.all, checkpoints, out, err,
+                       summary)
             if summary.output_failed:
                 break
         if not summary.output_failed:
             try:
                 out.flush()
             except OSError as error:
-                summary.output_failed = True
-                err.write("offregion: cannot write verdicts: "
-                          f"{os.strerror(error.errno or 0)}\n")
+                _write_failed(error, err, summary)
         summary.seconds = time.monotonic() - start
-        summary.write(err, detector.geo_cache_stats())
+        if args.state and not summary.output_failed:
+            try:
+                detector.save(args.state)
+            except OffregionError as error:
+                err.write(f"offregion: cannot save state: {error.message}\n")
+                summary.output_failed = True
+        summary.write(err, detector.geo_cache_stats(),
+                      detector.stats() if has_stats() else None)
     if summary.output_failed:
         return EXIT_OUTPUT
     return EXIT_INPUT if summary.unreadable else EXIT_OK
+
+
+def has_stats():
+    """Whether the library reports the state's counters."""
+    from ._lib import has
+    return has("offregion_detector_stat")
 
 
 def _maybe(path):

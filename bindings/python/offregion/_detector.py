@@ -10,6 +10,7 @@ from ctypes import byref, c_size_t, c_uint64, c_void_p
 from itertools import islice
 
 from . import _lib
+from ._errors import OffregionError
 from ._lib import GEO_FN, INVENTORY_FN, check, lib
 from ._reader import RecordError
 from ._verdict import verdict_from_line
@@ -309,7 +310,7 @@ class Detector:
 
     def _batches(self, records, batch_size, prefetch):
         """Yields (lines, errors) per batch: see _judge_chunk."""
-        if batch_size < 1:
+        if not callable(batch_size) and batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self._live()
         chunks = _chunks(records, batch_size)
@@ -393,6 +394,44 @@ class Detector:
                                                    byref(misses))
         return hits.value, misses.value
 
+    STATS = ("identities", "dedup_entries", "tracked_sessions",
+             "learned_computes", "evicted_profile_entries",
+             "evicted_dedup_entries", "evicted_sessions", "evicted_learned")
+
+    def stats(self):
+        """Returns the state's counters as a dict, with the names of STATS
+        (offregion_stat: profiles held, alert keys held, ...)."""
+        _require("offregion_detector_stat")
+        with self._lock:
+            handle = self._live()
+            return {name: lib.offregion_detector_stat(handle, i)
+                    for i, name in enumerate(self.STATS)}
+
+    def save(self, path):
+        """Writes the detector's whole state to the file at `path`,
+        atomically. Raises OffregionError naming the file."""
+        _require("offregion_detector_save")
+        encoded = _encode_path(path)
+        err = c_void_p()
+        with self._lock:
+            status = lib.offregion_detector_save(self._live(), encoded,
+                                                 len(encoded), byref(err))
+        check(status, err)
+
+    def load(self, path):
+        """Loads the snapshot at `path` into a detector that has judged
+        nothing yet. Raises OffregionError: status STATUS_NOT_FOUND when
+        there is no file, STATUS_DATA_LOSS for a corrupt one,
+        STATUS_FAILED_PRECONDITION for another format or a detector in
+        use."""
+        _require("offregion_detector_load")
+        encoded = _encode_path(path)
+        err = c_void_p()
+        with self._lock:
+            status = lib.offregion_detector_load(self._live(), encoded,
+                                                 len(encoded), byref(err))
+        check(status, err)
+
     @property
     def closed(self):
         """True once close() was called."""
@@ -424,13 +463,21 @@ class Detector:
 
 
 def _chunks(records, size):
-    """Yields lists of the next `size` items of `records`."""
+    """Yields lists of the next `size` items of `records`; `size` is an int
+    or a callable returning the size of the next list."""
     it = iter(records)
     while True:
-        chunk = list(islice(it, size))
+        chunk = list(islice(it, size() if callable(size) else size))
         if not chunk:
             return
         yield chunk
+
+
+def _require(name):
+    if not _lib.has(name):
+        raise OffregionError(_lib.STATUS_UNKNOWN, "unknown",
+                             f"{_lib.PATH} lacks {name}: the library is "
+                             "older than this package")
 
 
 def _text(pointer, length):

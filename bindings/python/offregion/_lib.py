@@ -86,6 +86,9 @@ _PROTOTYPES = {
     "offregion_detector_destroy": (None, [c_void_p]),
     "offregion_detector_geo_cache_stats": (
         None, [c_void_p, POINTER(c_uint64), POINTER(c_uint64)]),
+    "offregion_detector_stat": (c_uint64, [c_void_p, c_int]),
+    "offregion_detector_save": (c_int, [c_void_p, c_char_p, c_size_t, _ERR]),
+    "offregion_detector_load": (c_int, [c_void_p, c_char_p, c_size_t, _ERR]),
     "offregion_judge": (c_int, [c_void_p, c_char_p, c_size_t, _OUT, _ERR]),
     "offregion_judge_batch": (
         c_int, [c_void_p, c_char_p, POINTER(c_size_t), c_size_t, _OUT, _ERR]),
@@ -103,6 +106,12 @@ _PROTOTYPES = {
     "offregion_reader_status": (c_int, [c_void_p, _ERR]),
     "offregion_reader_destroy": (None, [c_void_p]),
 }
+
+
+# Functions newer than the first release of the ABI: a library without them
+# still loads, and the methods that need them raise OffregionError.
+OPTIONAL = frozenset(("offregion_detector_stat", "offregion_detector_save",
+                      "offregion_detector_load"))
 
 
 def candidates(package_dir=None):
@@ -146,6 +155,8 @@ def _declare(library):
         try:
             function = getattr(library, name)
         except AttributeError:
+            if name in OPTIONAL:
+                continue
             raise ImportError(f"offregion: {PATH} lacks {name}; the library "
                               "is older than this package") from None
         function.restype = restype
@@ -154,6 +165,11 @@ def _declare(library):
 
 lib, PATH = _load()
 _declare(lib)
+
+
+def has(name):
+    """Whether the loaded library has the C function `name`."""
+    return hasattr(lib, name)
 
 
 def status_name(status):
