@@ -1,0 +1,1 @@
+"""Tests of the offregion Python package (unittest, standard library)."""
