@@ -53,3 +53,4 @@ test: format-check unit-tests sanitize
 
 bench: build
 	@for b in $(BUILD)/bin/*_benchmark; do [ -x "$$b" ] && "$$b"; done
+	python3 bench/python_vs_cli.py

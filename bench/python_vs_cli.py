@@ -18,6 +18,7 @@ missing. Runs each side --repeat times and keeps the best.
 """
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -151,7 +152,7 @@ def main():
               file=sys.stderr)
         return 2
     try:
-        import offregion  # noqa: F401
+        importlib.import_module("offregion")
     except ImportError as error:
         print(error, file=sys.stderr)
         return 2
@@ -159,7 +160,8 @@ def main():
         path = os.path.join(folder, "records.jsonl")
         write_corpus(path, opts.records)
         size = os.path.getsize(path)
-        print(f"corpus: {opts.records} records, {size / 1e6:.1f} MB")
+        print(f"corpus: {opts.records} records, {size / 1e6:.1f} MB",
+              flush=True)
         cli = min(time_cli(opts.bin, path) for _ in range(opts.repeat))
         runs = [time_python(path, opts.batch_size)
                 for _ in range(opts.repeat)]
@@ -175,6 +177,7 @@ def main():
           f"judge_many, batch {opts.batch_size})")
     print(f"python is {ratio:.2f}x slower than the CLI" if ratio >= 1 else
           f"python is {1 / ratio:.2f}x faster than the CLI")
+    sys.stdout.flush()
     if ratio > 2:
         print("FAIL: Python is more than 2x slower", file=sys.stderr)
         return 1

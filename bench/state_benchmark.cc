@@ -51,11 +51,13 @@ void Feed(Detector& detector, int identities) {
   issue.source = "ec2.amazonaws.com";
   for (int i = 0; i < identities; ++i) {
     const std::string instance = absl::StrFormat("i-%017x", i);
-    const std::string role = absl::StrCat("arn:aws:iam::111122223333:role/r", i);
+    const std::string role =
+        absl::StrCat("arn:aws:iam::111122223333:role/r", i);
     const absl::Time time = start + absl::Milliseconds(i);
     issue.time = time;
-    issue.issuance = Issuance{"ec2.amazonaws.com", "111122223333", role,
-                              instance, "ASIAEXAMPLE", "us-east-1"};
+    issue.issuance =
+        Issuance{"ec2.amazonaws.com", "111122223333", role, instance,
+                 "ASIAEXAMPLE",       "us-east-1"};
     detector.Judge(issue);
     call.identity = role;
     call.session_name = instance;

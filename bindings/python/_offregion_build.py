@@ -11,6 +11,7 @@ the standard library only.
 
 import base64
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -23,11 +24,7 @@ from setuptools import build_meta as _setuptools
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-try:
-    import wheel  # noqa: F401
-    HAVE_WHEEL = True
-except ImportError:
-    HAVE_WHEEL = False
+HAVE_WHEEL = importlib.util.find_spec("wheel") is not None
 
 build_sdist = _setuptools.build_sdist
 get_requires_for_build_sdist = _setuptools.get_requires_for_build_sdist

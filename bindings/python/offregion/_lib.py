@@ -13,8 +13,8 @@ Where the library is looked for, first hit wins:
 import ctypes
 import glob
 import os
-from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int64, c_size_t,
-                    c_uint8, c_uint32, c_uint64, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_int, c_int64,
+                    c_size_t, c_uint8, c_uint32, c_uint64, c_void_p)
 
 from ._errors import OffregionError
 
