@@ -21,8 +21,9 @@ namespace {
 
 using internal::Classification;
 
-// How often, in event time, old state is swept out.
-constexpr absl::Duration kExpiryInterval = absl::Hours(1);
+// How often, in event time, old state is swept out. Judging never relies
+// on the sweep (every lookup checks its own window), so a day is enough.
+constexpr absl::Duration kExpiryInterval = absl::Hours(24);
 
 // Event times outside [kEarliestEventTime, kLatestEventTime) are refused:
 // no cloud audit log is older than 2006, and a record from far in the

@@ -69,13 +69,14 @@ std::string DescribeOrigin(const Origin& origin) {
 }
 
 std::string Explain(const Verdict& v, absl::Duration training) {
+  if (v.outcome == Outcome::kInRegion) {  // the common case: short, cheap
+    return absl::StrCat("inside home region ", v.home_region, " (from ",
+                        HomeSourceName(v.home_source), ")");
+  }
   const std::string call =
       absl::StrCat(v.event_name.empty() ? "a call" : v.event_name, " from ",
                    DescribeOrigin(v.origin));
   switch (v.outcome) {
-    case Outcome::kInRegion:
-      return absl::StrCat(Compute(v), ": ", call, " is inside home region ",
-                          Home(v));
     case Outcome::kLearning:
       return absl::StrCat(Compute(v), ": ", call,
                           "; activation period not reached, learning");

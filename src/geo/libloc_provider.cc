@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -70,13 +71,23 @@ struct LibLocProvider::Handle {
     if (ctx != nullptr) loc_unref(ctx);
   }
 
+  // The names of the ASes looked up so far: libloc searches its AS table
+  // on every call, and real trails repeat a few networks. There are fewer
+  // than 120,000 ASes, so the map stays bounded.
+  absl::flat_hash_map<uint32_t, std::string> as_names ABSL_GUARDED_BY(mu);
+
   // Returns the name of AS `asn`, or "" when the database has none.
   std::string AsName(uint32_t asn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    auto it = as_names.find(asn);
+    if (it != as_names.end()) return it->second;
     loc_as* as = nullptr;
-    if (loc_database_get_as(db, &as, asn) != 0 || as == nullptr) return "";
-    const char* name = loc_as_get_name(as);
-    std::string result = name == nullptr ? "" : name;
-    loc_as_unref(as);
+    std::string result;
+    if (loc_database_get_as(db, &as, asn) == 0 && as != nullptr) {
+      const char* name = loc_as_get_name(as);
+      if (name != nullptr) result = name;
+      loc_as_unref(as);
+    }
+    as_names.emplace(asn, result);
     return result;
   }
 };

@@ -2,9 +2,10 @@
 
 #include "src/home/resolvers.h"
 
+#include <algorithm>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,9 +19,22 @@ int64_t DayOf(absl::Time time) {
          (absl::ToUnixSeconds(time) % 86400 < 0 ? 1 : 0);
 }
 
-std::string SessionKey(absl::string_view account, absl::string_view role,
-                       absl::string_view session_name) {
-  return absl::StrCat(account, "|", role, "|", session_name);
+// The keys below are built in a buffer of the calling thread, so that a
+// lookup allocates nothing; the view is valid until the thread's next call.
+absl::string_view SessionKey(absl::string_view account, absl::string_view role,
+                             absl::string_view session_name) {
+  thread_local std::string key;
+  key.clear();
+  absl::StrAppend(&key, account, "|", role, "|", session_name);
+  return key;
+}
+
+absl::string_view ComputeKey(absl::string_view account,
+                             absl::string_view compute_id) {
+  thread_local std::string key;
+  key.clear();
+  absl::StrAppend(&key, account, "|", compute_id);
+  return key;
 }
 
 }  // namespace
@@ -56,8 +70,8 @@ std::string RegionFromRecord(const Event& event, IdentityClass identity_class,
 }
 
 void IssuanceTable::Add(const Issuance& issuance, absl::Time time) {
-  const std::string key =
-      SessionKey(issuance.account, issuance.role, issuance.session_name);
+  const std::string key(
+      SessionKey(issuance.account, issuance.role, issuance.session_name));
   Entry entry{issuance.issuer, issuance.region, issuance.access_key_id, time};
   Entry& issuer = issuers_.Upsert(key, time);
   if (issuer.issuer.empty() || time >= issuer.time) {
@@ -107,7 +121,7 @@ void LearnedRegions::Record(absl::string_view account,
                             absl::string_view compute_id,
                             absl::string_view region, absl::Time time) {
   std::vector<DayCount>& days =
-      computes_.Upsert(absl::StrCat(account, "|", compute_id), time);
+      computes_.Upsert(ComputeKey(account, compute_id), time);
   const int64_t day = DayOf(time);
   for (DayCount& d : days) {
     if (d.day == day && d.region == region) {
@@ -128,25 +142,38 @@ std::string LearnedRegions::MostFrequent(absl::string_view account,
                                          absl::string_view compute_id,
                                          absl::Time since) const {
   const std::vector<DayCount>* days =
-      computes_.Find(absl::StrCat(account, "|", compute_id));
+      computes_.Find(ComputeKey(account, compute_id));
   if (days == nullptr) return "";
   const int64_t first_day = DayOf(since);
-  absl::flat_hash_map<absl::string_view, std::pair<uint64_t, int64_t>> totals;
+  // A compute resource calls from very few regions: sum them in place.
+  struct Total {
+    absl::string_view region;
+    uint64_t count;
+    int64_t latest;
+  };
+  absl::InlinedVector<Total, 4> totals;
   for (const DayCount& d : *days) {
     if (d.day < first_day) continue;
-    auto& [count, latest] = totals[d.region];
-    count += d.count;
-    latest = std::max(latest, d.day);
-  }
-  absl::string_view best;
-  std::pair<uint64_t, int64_t> best_score{0, 0};
-  for (const auto& [region, score] : totals) {
-    if (score > best_score || (score == best_score && region < best)) {
-      best = region;
-      best_score = score;
+    auto it = std::find_if(totals.begin(), totals.end(), [&](const Total& t) {
+      return t.region == d.region;
+    });
+    if (it == totals.end()) {
+      totals.push_back(Total{d.region, d.count, d.day});
+    } else {
+      it->count += d.count;
+      it->latest = std::max(it->latest, d.day);
     }
   }
-  return std::string(best);
+  const Total* best = nullptr;
+  for (const Total& t : totals) {
+    if (best == nullptr || t.count > best->count ||
+        (t.count == best->count &&
+         (t.latest > best->latest ||
+          (t.latest == best->latest && t.region < best->region)))) {
+      best = &t;
+    }
+  }
+  return best == nullptr ? "" : std::string(best->region);
 }
 
 void LearnedRegions::Restore(absl::string_view key, DayCount count) {
