@@ -12,6 +12,9 @@
 // Thread safety: Judge and JudgeRecord may be called from several threads
 // at once; calls are serialised inside, so each event sees the state that
 // every earlier call left. Stream order is the order in which calls enter.
+// A caller's inventory or geo lookup runs inside Judge and must not call
+// the same detector: such a call is refused (an invalid verdict, an error
+// status, empty stats) rather than deadlocking.
 //
 //   offregion::Options options;
 //   options.activation = absl::ZeroDuration();

@@ -32,7 +32,7 @@
  * and Azure records.
  *
  *   offregion_options_t* options = offregion_options_create();
- *   offregion_options_set_activation_seconds(options, 0);
+ *   offregion_options_set_activation_seconds(options, 0, NULL);
  *   offregion_detector_t* detector = NULL;
  *   char* err = NULL;
  *   if (offregion_detector_create(options, &detector, &err) != OFFREGION_OK)
@@ -209,9 +209,15 @@ OFFREGION_EXPORT int offregion_options_set_inventory_file(
     offregion_options_t* options, const char* path, size_t path_len,
     char** errptr);
 
+/* Callbacks run inside offregion_judge and must not call the detector they
+   belong to: such a call is refused (an invalid verdict, a
+   FAILED_PRECONDITION status, zero stats). */
+
 /* A caller's inventory: asked where a compute resource runs. Returns 1 and
    writes the region (without NUL) into `region`, at most `region_capacity`
-   bytes, setting *region_len; or returns 0 when it does not know. The
+   bytes, setting *region_len; or returns 0 when it does not know. A region
+   is letters, digits and dashes ("eu-west-1", any case); anything else
+   counts as unknown. The
    strings it is given are valid only during the call. It may be called from
    any thread that judges, one call at a time per detector. */
 typedef uint8_t (*offregion_inventory_fn)(void* state, const char* account,
@@ -231,7 +237,8 @@ OFFREGION_EXPORT void offregion_options_set_inventory_callback(
    during the callback only. */
 typedef struct offregion_geo_answer_t offregion_geo_answer_t;
 
-/* Set the country (ISO alpha-2), ASN and AS organisation of the answer. */
+/* Set the country (ISO alpha-2; anything else is ignored), ASN and AS
+   organisation of the answer. */
 OFFREGION_EXPORT void offregion_geo_answer_set_country(
     offregion_geo_answer_t* answer, const char* country, size_t country_len);
 OFFREGION_EXPORT void offregion_geo_answer_set_asn(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/config.h"
@@ -19,6 +20,7 @@
 #include "offregion/network.h"
 #include "offregion/offregion.h"
 #include "offregion/verdict.h"
+#include "src/home/resolvers.h"
 
 using offregion::Detector;
 using offregion::GeoInfo;
@@ -181,8 +183,10 @@ class CallbackInventory : public HomeResolver {
                 query.compute_id.data(), query.compute_id.size(), region,
                 sizeof(region), &len);
     if (found == 0 || len == 0 || len > sizeof(region)) return std::nullopt;
-    return HomeAnswer{std::string(region, len),
-                      offregion::HomeSource::kInventory};
+    std::string name =
+        offregion::internal::NormalizeRegion(absl::string_view(region, len));
+    if (name.empty()) return std::nullopt;  // not a region: unknown
+    return HomeAnswer{std::move(name), offregion::HomeSource::kInventory};
   }
 
  private:
@@ -453,9 +457,14 @@ void offregion_geo_answer_set_country(offregion_geo_answer_t* answer,
                                       const char* country, size_t country_len) {
   if (answer == nullptr || country == nullptr) return;
   try {
-    std::string code(country, country_len);
-    for (char& c : code) c = static_cast<char>(std::toupper(c));
-    answer->info.country = std::move(code);
+    // Only an ISO 3166 alpha-2 code counts; anything else is no data.
+    if (country_len != 2 ||
+        !absl::ascii_isalpha(static_cast<unsigned char>(country[0])) ||
+        !absl::ascii_isalpha(static_cast<unsigned char>(country[1]))) {
+      return;
+    }
+    answer->info.country =
+        absl::AsciiStrToUpper(absl::string_view(country, country_len));
   } catch (...) {
   }
 }

@@ -1,7 +1,14 @@
 // The offregion command: `offregion scan [options] FILE...`.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -247,6 +254,29 @@ absl::StatusOr<std::shared_ptr<const offregion::GeoProvider>> BuildGeo() {
   return std::make_shared<offregion::GeoChain>(std::move(chain));
 }
 
+// Returns an error when no file can be created next to `path`, where the
+// state is saved (a temporary file, then a rename).
+absl::Status CheckWritable(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  const std::string probe = absl::StrCat(dir, "/.offregion-probe.", ::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        path, ": cannot create files in ", dir, ": ", std::strerror(errno)));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": is a directory"));
+  }
+  return absl::OkStatus();
+}
+
 // Sets the bounds on memory from the flags; each must be at least 1.
 absl::Status ApplyLimits(offregion::Options& options) {
   const std::pair<const char*, int64_t> limits[] = {
@@ -286,6 +316,10 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
   options.training = *training;
   options.dedup = *dedup;
   if (absl::Status s = ApplySeverities(options); !s.ok()) return s;
+  if (absl::GetFlag(FLAGS_checkpoint_every) != 0 &&
+      absl::GetFlag(FLAGS_state).empty()) {
+    return absl::InvalidArgumentError("--checkpoint-every needs --state");
+  }
   if (absl::GetFlag(FLAGS_checkpoint_every) < 0) {
     return absl::InvalidArgumentError(
         "--checkpoint-every must not be negative");
@@ -316,6 +350,8 @@ absl::Status BuildOptions(offregion::Options& options, bool* input_error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed output pipe is reported (exit status 3), not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   absl::SetProgramUsageMessage(kUsage);
   if (argc < 2 || WantsHelp(argc, argv)) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -354,6 +390,12 @@ int main(int argc, char** argv) {
       absl::FPrintF(stderr, "offregion: refusing the state file: %s\n",
                     loaded.message());
       return kExitInput;
+    }
+    // Find out now, not after the scan, whether the state can be saved.
+    if (absl::Status writable = CheckWritable(state); !writable.ok()) {
+      absl::FPrintF(stderr, "offregion: cannot save state: %s\n",
+                    writable.message());
+      return kExitOutput;
     }
   }
   offregion::cli::Checkpoints checkpoints;

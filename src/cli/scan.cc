@@ -38,10 +38,16 @@ void WriteFailed(FILE* err, ScanSummary* summary) {
 }
 
 // Saves a checkpoint when one is due; false when saving failed.
-bool MaybeCheckpoint(const Checkpoints& checkpoints, FILE* err,
+bool MaybeCheckpoint(const Checkpoints& checkpoints, FILE* out, FILE* err,
                      ScanSummary* summary) {
   if (checkpoints.every <= 0 || summary->records % checkpoints.every != 0) {
     return true;
+  }
+  // The verdicts go out before the state that records them: a crash after
+  // the checkpoint must not lose an alert that the state says was raised.
+  if (std::fflush(out) != 0) {
+    WriteFailed(err, summary);
+    return false;
   }
   if (absl::Status saved = checkpoints.save(); !saved.ok()) {
     summary->output_failed = true;
@@ -70,7 +76,7 @@ void ScanFile(Detector& detector, const std::string& path, bool all,
       v.error = absl::StrCat(record.location, ": ", v.error);
     }
     Count(v, summary);
-    if (!MaybeCheckpoint(checkpoints, err, summary)) return;
+    if (!MaybeCheckpoint(checkpoints, out, err, summary)) return;
     if (all || v.outcome == Outcome::kAlert) {
       std::string line = VerdictToJson(v);
       line.push_back('\n');

@@ -51,6 +51,15 @@ std::string AlertId(const Event& event, absl::string_view key) {
   return absl::StrFormat("oa-%016x", hash);
 }
 
+// The detector this thread is judging with, if any. A caller's callback
+// (an inventory or geo lookup) runs while the detector's lock is held; a
+// call from it back into the same detector is refused instead of
+// deadlocking.
+thread_local const Detector* judging_detector = nullptr;
+
+constexpr absl::string_view kReentered =
+    "the detector was called from inside one of its own callbacks";
+
 Verdict StartVerdict(const Event& event) {
   Verdict v;
   v.event_id = event.event_id;
@@ -106,9 +115,21 @@ class DetectorImpl : public Detector {
         learned_(std::max<size_t>(1, options_.max_tracked_sessions)) {}
 
   Verdict Judge(const Event& event) override {
+    if (Reentered()) {
+      Verdict v = StartVerdict(event);
+      v.outcome = Outcome::kInvalid;
+      v.error = std::string(kReentered);
+      v.explanation = v.error;
+      return v;
+    }
     absl::MutexLock lock(&mu_);
-    return JudgeLocked(event);
+    judging_detector = this;
+    Verdict v = JudgeLocked(event);
+    judging_detector = nullptr;
+    return v;
   }
+
+  bool Reentered() const { return judging_detector == this; }
 
   Verdict JudgeRecord(absl::string_view json) override {
     absl::StatusOr<Event> event = ParseCloudTrailRecord(json);
@@ -123,6 +144,7 @@ class DetectorImpl : public Detector {
   }
 
   absl::Time watermark() const override {
+    if (Reentered()) return absl::InfinitePast();
     absl::MutexLock lock(&mu_);
     return watermark_;
   }
@@ -169,8 +191,9 @@ class DetectorImpl : public Detector {
 };
 
 DetectorStats DetectorImpl::stats() const {
-  absl::MutexLock lock(&mu_);
   DetectorStats stats;
+  if (Reentered()) return stats;
+  absl::MutexLock lock(&mu_);
   stats.identities = options_.profiles->size();
   stats.dedup_entries = options_.dedup_cache->size();
   stats.tracked_sessions = issuances_.size();
@@ -193,15 +216,18 @@ internal::StateParts DetectorImpl::Parts() const {
 }
 
 std::string DetectorImpl::SaveToString() const {
+  if (Reentered()) return "";
   absl::MutexLock lock(&mu_);
   return internal::EncodeSnapshot(Parts());
 }
 
 absl::Status DetectorImpl::Save(const std::string& path) const {
+  if (Reentered()) return absl::FailedPreconditionError(kReentered);
   return internal::WriteFileAtomically(path, SaveToString());
 }
 
 absl::Status DetectorImpl::LoadFromString(absl::string_view bytes) {
+  if (Reentered()) return absl::FailedPreconditionError(kReentered);
   auto decoded = internal::DecodeSnapshot(bytes);
   if (!decoded.ok()) return decoded.status();
   absl::MutexLock lock(&mu_);

@@ -288,6 +288,11 @@ absl::Status WriteFileAtomically(const std::string& path,
 }
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": is a directory"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     struct stat info;

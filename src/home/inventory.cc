@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "offregion/home.h"
+#include "src/home/resolvers.h"
 
 namespace offregion {
 namespace {
@@ -47,7 +48,22 @@ absl::StatusOr<std::unique_ptr<Inventory>> Inventory::Parse(
                        absl::CHexEscape(line.substr(0, 60)),
                        line.size() > 60 ? "..." : "", "\""));
     }
-    inventory->Add(fields[0], fields[1], fields.size() == 3 ? fields[2] : "");
+    const std::string region = internal::NormalizeRegion(fields[1]);
+    if (region.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("inventory line ", line_number, ": \"",
+                       absl::CHexEscape(fields[1].substr(0, 60)),
+                       "\" is not a region name"));
+    }
+    const absl::string_view account = fields.size() == 3 ? fields[2] : "";
+    auto known =
+        inventory->regions_.find(absl::StrCat(account, "|", fields[0]));
+    if (known != inventory->regions_.end() && known->second != region) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("inventory line ", line_number, ": ", fields[0],
+                       " is already in ", known->second, ", not ", region));
+    }
+    inventory->Add(fields[0], region, account);
   }
   return inventory;
 }

@@ -48,6 +48,19 @@ bool IsInstanceId(absl::string_view name) {
   return true;
 }
 
+std::string NormalizeRegion(absl::string_view name) {
+  if (name.empty() || name.size() > 40 ||
+      !absl::ascii_isalpha(static_cast<unsigned char>(name[0])) ||
+      !absl::StrContains(name, '-')) {
+    return "";
+  }
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!absl::ascii_isalnum(u) && c != '-') return "";
+  }
+  return absl::AsciiStrToLower(name);
+}
+
 absl::string_view ArnRegion(absl::string_view arn) {
   std::vector<absl::string_view> parts =
       absl::StrSplit(arn, absl::MaxSplits(':', 4));

@@ -21,6 +21,12 @@ namespace offregion::internal {
 // digits.
 bool IsInstanceId(absl::string_view name);
 
+// Returns `name` in lower case when it has the shape of a cloud region
+// ("us-east-1", "ap-southeast-2", "us-gov-west-1", "us-central1"): letters,
+// digits and dashes, starting with a letter, with at least one dash, at
+// most 40 characters. Returns "" for anything else.
+std::string NormalizeRegion(absl::string_view name);
+
 // Returns the region field of an ARN ("arn:aws:lambda:eu-west-1:..."), or
 // "" when `arn` is not an ARN or names no region.
 absl::string_view ArnRegion(absl::string_view arn);

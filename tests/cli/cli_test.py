@@ -107,6 +107,27 @@ class UsageTest(unittest.TestCase):
         self.assertEqual(r.returncode, 3)
         self.assertIn("cannot write verdicts", r.stderr)
 
+    def test_checkpoint_without_state_exits_two(self):
+        r = run("scan", "--checkpoint-every", "10", OTRF)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--checkpoint-every needs --state", r.stderr)
+
+    def test_unwritable_state_is_found_before_scanning(self):
+        r = run("scan", "--all", "--state", "/proc/offregion.state", OTRF)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("cannot save state", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_closed_pipe_exits_three(self):
+        scan = subprocess.Popen([BINARY, "scan", "--all", "--activation-days",
+                                 "0", OTRF, OTRF, OTRF],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        scan.stdout.read(10)
+        scan.stdout.close()
+        err = scan.stderr.read().decode()
+        self.assertEqual(scan.wait(timeout=60), 3)
+        self.assertIn("cannot write verdicts: Broken pipe", err)
+
     def test_missing_reference_file_exits_one(self):
         r = run("scan", "--geo-table", "/no/such/geo.csv", OTRF)
         self.assertEqual(r.returncode, 1)

@@ -365,6 +365,42 @@ TEST(DetectorGeo, FailedLookupIsNoDataAndSaysSo) {
   EXPECT_EQ(detector->geo_cache_stats().misses, 1u);
 }
 
+// A geo provider that calls back into the detector it serves.
+class ReenteringGeo : public GeoProvider {
+ public:
+  absl::StatusOr<GeoInfo> Lookup(const IpAddress&) const override {
+    inner = detector->Judge(Ec2Call(Day(1), "203.0.113.10", "inner"));
+    stats = detector->stats();
+    saved = detector->Save("/tmp/never-written");
+    return GeoInfo();
+  }
+  absl::string_view name() const override { return "reentering"; }
+
+  Detector* detector = nullptr;
+  mutable Verdict inner;
+  mutable DetectorStats stats;
+  mutable absl::Status saved;
+};
+
+TEST(DetectorGeo, CallbackCallingTheDetectorIsRefused) {
+  auto geo = std::make_shared<ReenteringGeo>();
+  Options options;
+  options.activation = absl::ZeroDuration();
+  options.locator = CloudRanges::Empty();
+  options.geo = geo;
+  options.geo_cache_entries = 0;
+  auto detector = Detector::Create(std::move(options)).value();
+  geo->detector = detector.get();
+  Verdict v = detector->Judge(Ec2Call(Day(1), "198.51.100.1", "outer"));
+  EXPECT_EQ(v.event_id, "outer");
+  EXPECT_EQ(geo->inner.outcome, Outcome::kInvalid);
+  EXPECT_EQ(geo->inner.error,
+            "the detector was called from inside one of its own callbacks");
+  EXPECT_EQ(geo->stats.identities, 0u);
+  EXPECT_EQ(geo->saved.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(detector->stats().identities, 0u);  // usable again afterwards
+}
+
 TEST(DetectorCreate, RejectsNegativePeriods) {
   Options options;
   options.activation = absl::Hours(-1);

@@ -23,6 +23,21 @@ TEST(Inventory, ParsesWithAndWithoutHeaderAndAccount) {
   EXPECT_EQ((*inventory)->Find("444455556666", "orders-fn"), std::nullopt);
 }
 
+TEST(Inventory, NormalizesAndChecksRegions) {
+  auto inventory = Inventory::Parse("i-1,EU-West-1\n");
+  ASSERT_TRUE(inventory.ok()) << inventory.status();
+  EXPECT_EQ((*inventory)->Find("", "i-1"), "eu-west-1");
+  EXPECT_EQ(Inventory::Parse("i-1,garbage\n").status().message(),
+            "inventory line 1: \"garbage\" is not a region name");
+  EXPECT_EQ(
+      Inventory::Parse("i-1,us-east-1\ni-1,eu-west-1\n").status().message(),
+      "inventory line 2: i-1 is already in us-east-1, not eu-west-1");
+  EXPECT_TRUE(Inventory::Parse("i-1,us-east-1\ni-1,US-EAST-1\n").ok());
+  EXPECT_EQ(internal::NormalizeRegion("us-central1"), "us-central1");
+  EXPECT_EQ(internal::NormalizeRegion("eu-west-1\"}"), "");
+  EXPECT_EQ(internal::NormalizeRegion("1-east"), "");
+}
+
 TEST(Inventory, RejectsMalformedRow) {
   auto inventory = Inventory::Parse("i-1,us-east-1\nonly-one-field\n");
   EXPECT_EQ(inventory.status().code(), absl::StatusCode::kInvalidArgument);

@@ -1,14 +1,17 @@
 // Tests of ParseCloudTrailRecord: every Event field for synthetic records,
-// the LookupEvents and @timestamp forms of real logs, and bad records.
+// the LookupEvents and @timestamp forms of real logs, members in any order
+// and repeated, and bad records.
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -500,6 +503,124 @@ TEST(ParseCloudTrailRecord, IgnoresTypesOfFieldsItDoesNotRead) {
   Event delivered = MustParse(R"({"eventTime": "2026-03-01T08:00:00Z",
       "userIdentity": {"sessionContext": {"ec2RoleDelivery": 2}}})");
   EXPECT_TRUE(delivered.ec2_role_delivery);
+}
+
+TEST(ParseCloudTrailRecord, ReadsMembersInAnyOrder) {
+  // eventName and errorCode after the members they decide about.
+  Event event = MustParse(R"({"requestParameters": {
+        "roleSessionName": "s", "roleArn": "arn:aws:iam::1:role/r"},
+      "responseElements": {"credentials": {"accessKeyId": "ASIA1"}},
+      "resources": [{"ARN": "arn:aws:ec2:us-east-1:1:instance/i-1",
+                     "type": "AWS::EC2::Instance"}],
+      "userIdentity": {"sessionContext": {"sessionIssuer": {
+                         "arn": "arn:aws:iam::1:role/r"}},
+                       "principalId": "AROA1:s", "type": "AssumedRole"},
+      "eventTime": "2026-03-01T00:00:00Z", "eventSource": "sts.amazonaws.com",
+      "eventName": "AssumeRole", "errorCode": null})");
+  EXPECT_EQ(event.identity, "arn:aws:iam::1:role/r");
+  EXPECT_EQ(event.session_name, "s");
+  EXPECT_EQ(event.instance_arns,
+            std::vector<std::string>({"arn:aws:ec2:us-east-1:1:instance/i-1"}));
+  ASSERT_TRUE(event.issuance.has_value());
+  EXPECT_EQ(event.issuance->role, "arn:aws:iam::1:role/r");
+  EXPECT_EQ(event.issuance->access_key_id, "ASIA1");
+
+  EXPECT_FALSE(MustParse(R"({"requestParameters": {
+        "roleArn": "arn:aws:iam::1:role/r", "roleSessionName": "s"},
+      "userIdentity": {}, "eventTime": "2026-03-01T00:00:00Z",
+      "eventName": "AssumeRole", "errorCode": "AccessDenied"})")
+                   .issuance.has_value());
+}
+
+TEST(ParseCloudTrailRecord, TakesFirstOfDuplicateKeys) {
+  Event event = MustParse(R"({"eventTime": "2026-03-01T00:00:00Z",
+      "eventName": "First", "eventName": "Second",
+      "userIdentity": {"type": "Root", "type": 5},
+      "userIdentity": "not read", "eventID": null, "eventID": "x"})");
+  EXPECT_EQ(event.event_name, "First");
+  EXPECT_EQ(event.identity_type, "Root");
+  // A null first occurrence makes the member absent.
+  EXPECT_EQ(event.event_id, "");
+  EXPECT_EQ(ErrorOf(R"({"eventTime": "2026-03-01T00:00:00Z",
+                        "userIdentity": null, "userIdentity": {}})"),
+            "record has no userIdentity");
+}
+
+TEST(ParseCloudTrailRecord, UnescapesKeys) {
+  Event event = MustParse(R"({"event\u0054ime": "2026-03-01T00:00:00Z",
+      "\u0075serIdentity": {"t\u0079pe": "Root"}, "event\"Name": "x"})");
+  EXPECT_EQ(event.time, Utc(2026, 3, 1, 0, 0, 0));
+  EXPECT_EQ(event.identity_type, "Root");
+  EXPECT_EQ(event.event_name, "");
+}
+
+TEST(ParseCloudTrailRecord, ChecksDaysOfMonth) {
+  const std::string identity = R"(, "userIdentity": {}})";
+  EXPECT_EQ(MustParse(absl::StrCat(R"({"eventTime": "2024-02-29T23:59:59Z")",
+                                   identity))
+                .time,
+            Utc(2024, 2, 29, 23, 59, 59));
+  EXPECT_EQ(ErrorOf(absl::StrCat(R"({"eventTime": "2026-02-29T00:00:00Z")",
+                                 identity)),
+            "field eventTime is not an ISO-8601 time: "
+            "\"2026-02-29T00:00:00Z\"");
+  EXPECT_EQ(ErrorOf(absl::StrCat(R"({"eventTime": "2026-04-31T00:00:00Z")",
+                                 identity)),
+            "field eventTime is not an ISO-8601 time: "
+            "\"2026-04-31T00:00:00Z\"");
+}
+
+TEST(ParseCloudTrailRecord, RejectsEveryTruncationOfRecord) {
+  const std::string json = Fixture("assume_role_by_ec2.json");
+  ASSERT_TRUE(ParseCloudTrailRecord(json).ok());
+  const std::string end = json.substr(0, json.find_last_of('}') + 1);
+  for (size_t size = 0; size < end.size(); ++size) {
+    absl::StatusOr<Event> event =
+        ParseCloudTrailRecord(absl::string_view(end).substr(0, size));
+    EXPECT_FALSE(event.ok()) << size;
+  }
+  const std::string wrapped = absl::StrCat(
+      R"({"EventTime": 1, "CloudTrailEvent": ")", absl::CEscape(end), "\"}");
+  ASSERT_TRUE(ParseCloudTrailRecord(wrapped).ok());
+  for (size_t size = 0; size + 1 < wrapped.size(); ++size) {
+    EXPECT_FALSE(ParseCloudTrailRecord(wrapped.substr(0, size)).ok()) << size;
+  }
+}
+
+TEST(ParseCloudTrailRecord, RejectsTextAfterRecord) {
+  const std::string record = R"({"eventTime": "2026-03-01T00:00:00Z",
+      "userIdentity": {"type": "Root"}})";
+  EXPECT_TRUE(ParseCloudTrailRecord(absl::StrCat(record, " \n")).ok());
+  for (const char* tail : {"}", " x", " {}", "]"}) {
+    EXPECT_TRUE(absl::StartsWith(ErrorOf(absl::StrCat(record, tail)),
+                                 "record is not valid JSON: "))
+        << tail;
+  }
+}
+
+TEST(ParseCloudTrailRecord, ParsesOnSeveralThreadsAtOnce) {
+  const std::vector<std::string> records = {
+      Fixture("ec2_instance_profile.json"), Fixture("assume_role_by_ec2.json"),
+      Fixture("lambda_in_scope_of.json"), Fixture("insight.json")};
+  std::vector<std::string> event_ids;
+  for (const std::string& record : records) {
+    event_ids.push_back(MustParse(record).event_id);
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const size_t which = (t + i) % records.size();
+        absl::StatusOr<Event> event = ParseCloudTrailRecord(records[which]);
+        if (!event.ok() || event->event_id != event_ids[which]) {
+          ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 TEST(ParseCloudTrailRecord, RejectsDeliveryFile) {

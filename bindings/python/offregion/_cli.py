@@ -90,6 +90,11 @@ def _parser():
     parser.add_argument("--severity")
     parser.add_argument("--state")
     parser.add_argument("--checkpoint-every", type=int, default=0)
+    for name, default in (("--max-identities", 1000000),
+                          ("--max-profile-entries", 512),
+                          ("--max-dedup-entries", 1000000),
+                          ("--max-sessions", 1000000)):
+        parser.add_argument(name, type=int, default=default)
     parser.add_argument("--format", default="jsonl")
     parser.add_argument("--all", action="store_true")
     parser.add_argument("files", nargs="*")
@@ -128,6 +133,13 @@ def _settings(argv):
         raise _UsageError("--training-days must be above 0")
     _check_days(args.dedup_days, "dedup-days")
     args.severities = _severities(args.severity)
+    if args.checkpoint_every and not args.state:
+        raise _UsageError("--checkpoint-every needs --state")
+    for name in ("max_identities", "max_profile_entries",
+                 "max_dedup_entries", "max_sessions"):
+        if getattr(args, name) < 1:
+            raise _UsageError(f"--{name.replace('_', '-')} must be at "
+                              "least 1")
     if args.checkpoint_every < 0:
         raise _UsageError("--checkpoint-every must not be negative")
     if args.format != "jsonl":
@@ -203,10 +215,17 @@ class _Checkpoints:
             return BATCH_SIZE
         return min(BATCH_SIZE, self.every - summary.records % self.every)
 
-    def after(self, summary, err):
-        """Saves when one is due; returns False when saving failed."""
+    def after(self, summary, out, err):
+        """Saves when one is due; returns False when saving failed. The
+        verdicts are flushed first: a crash after the checkpoint must not
+        lose an alert that the state says was raised."""
         if not self.every or summary.records % self.every:
             return True
+        try:
+            out.flush()
+        except OSError as error:
+            _write_failed(error, err, summary)
+            return False
         try:
             self.detector.save(self.path)
         except OffregionError as error:
@@ -256,7 +275,7 @@ def _scan_file(detector, path, show_all, checkpoints, out, err, summary):
                     _write_failed(error, err, summary)
                     batches.close()
                     return
-            if not checkpoints.after(summary, err):
+            if not checkpoints.after(summary, out, err):
                 batches.close()
                 return
     if reader.error is not None:
@@ -281,7 +300,11 @@ def scan(argv, out=None, err=None):
             aws_ranges=args.aws_ranges, geo_tables=_maybe(args.geo_table),
             mmdb=args.mmdb, inventory=args.inventory,
             use_default_geo=not args.no_default_geo,
-            severities=args.severities)
+            severities=args.severities,
+            limits={"identities": args.max_identities,
+                    "entries_per_identity": args.max_profile_entries,
+                    "dedup_entries": args.max_dedup_entries,
+                    "sessions": args.max_sessions})
     except OffregionError as error:
         err.write(f"offregion: {error.message}\n")
         return EXIT_INPUT

@@ -1,5 +1,6 @@
 """The Detector: options in, verdicts out."""
 
+import contextlib
 import ctypes
 import json
 import math
@@ -98,9 +99,10 @@ class Detector:
                  aws_ranges=None, geo_tables=(), mmdb=(), inventory=None,
                  use_default_geo=True, severities=None,
                  geo_cache_entries=None, inventory_lookup=None,
-                 geo_lookup=None):
+                 geo_lookup=None, limits=None):
         self._handle = None
         self._lock = threading.Lock()
+        self._local = threading.local()  # marks a thread inside a C call
         self.callback_errors = []
         self._callbacks = []  # ctypes thunks, alive as long as the handle
         if inventory is not None and inventory_lookup is not None:
@@ -113,6 +115,7 @@ class Detector:
                             dedup_days, aws_ranges, geo_tables, mmdb,
                             inventory, use_default_geo, severities,
                             geo_cache_entries, inventory_lookup, geo_lookup)
+            self._set_limits(options, limits or {})
             handle = c_void_p()
             err = c_void_p()
             check(lib.offregion_detector_create(options, byref(handle),
@@ -168,6 +171,38 @@ class Detector:
             self._callbacks.append(thunk)
             lib.offregion_options_add_geo_callback(options, None, thunk,
                                                    _NO_DESTRUCTOR)
+
+    _LIMITS = {"identities": 0, "entries_per_identity": 1,
+               "dedup_entries": 2, "sessions": 3}
+
+    def _set_limits(self, options, limits):
+        """Sets the bounds on memory: a dict of identities,
+        entries_per_identity, dedup_entries and sessions to counts."""
+        err = c_void_p()
+        for name, value in dict(limits).items():
+            if name not in self._LIMITS:
+                raise ValueError(f"unknown limit {name!r}; known: "
+                                 f"{', '.join(sorted(self._LIMITS))}")
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 1 <= value < 2 ** 63:
+                raise ValueError(f"limit {name} must be a whole number of "
+                                 "at least 1")
+            check(lib.offregion_options_set_limit(
+                options, self._LIMITS[name], value, byref(err)), err)
+
+    @contextlib.contextmanager
+    def _calling(self):
+        """Holds the lock for one C call, refusing calls made from inside a
+        callback of this detector (they would deadlock)."""
+        if getattr(self._local, "busy", False):
+            raise RuntimeError("offregion: a detector cannot be used from "
+                               "inside one of its own callbacks")
+        with self._lock:
+            self._local.busy = True
+            try:
+                yield
+            finally:
+                self._local.busy = False
 
     # -- callbacks --------------------------------------------------------
 
@@ -263,7 +298,7 @@ class Detector:
         data = _record_bytes(record)
         verdict = c_void_p()
         err = c_void_p()
-        with self._lock:  # close() waits for a call in flight
+        with self._calling():  # close() waits for a call in flight
             status = lib.offregion_judge(self._live(), data, len(data),
                                          byref(verdict), byref(err))
         check(status, err)
@@ -321,7 +356,18 @@ class Detector:
         pool = ThreadPoolExecutor(1, thread_name_prefix="offregion")
         try:
             pending = None
-            for chunk in chunks:
+            while True:
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    break
+                except BaseException:
+                    # The input failed: what was judged ahead is delivered
+                    # before the error, as without prefetch.
+                    if pending is not None:
+                        done, pending = pending, None
+                        yield done.result()
+                    raise
                 submitted = pool.submit(self._judge_chunk, chunk)
                 if pending is not None:
                     yield pending.result()
@@ -363,7 +409,7 @@ class Detector:
     def _judge_batch(self, data, lengths, count):
         verdicts = c_void_p()
         err = c_void_p()
-        with self._lock:  # close() waits for a batch in flight
+        with self._calling():  # close() waits for a batch in flight
             status = lib.offregion_judge_batch(self._live(), data, lengths,
                                                count, byref(verdicts),
                                                byref(err))
@@ -389,7 +435,7 @@ class Detector:
         """Returns the geo cache's (hits, misses)."""
         hits = c_uint64()
         misses = c_uint64()
-        with self._lock:
+        with self._calling():
             lib.offregion_detector_geo_cache_stats(self._live(), byref(hits),
                                                    byref(misses))
         return hits.value, misses.value
@@ -402,7 +448,7 @@ class Detector:
         """Returns the state's counters as a dict, with the names of STATS
         (offregion_stat: profiles held, alert keys held, ...)."""
         _require("offregion_detector_stat")
-        with self._lock:
+        with self._calling():
             handle = self._live()
             return {name: lib.offregion_detector_stat(handle, i)
                     for i, name in enumerate(self.STATS)}
@@ -413,7 +459,7 @@ class Detector:
         _require("offregion_detector_save")
         encoded = _encode_path(path)
         err = c_void_p()
-        with self._lock:
+        with self._calling():
             status = lib.offregion_detector_save(self._live(), encoded,
                                                  len(encoded), byref(err))
         check(status, err)
@@ -427,7 +473,7 @@ class Detector:
         _require("offregion_detector_load")
         encoded = _encode_path(path)
         err = c_void_p()
-        with self._lock:
+        with self._calling():
             status = lib.offregion_detector_load(self._live(), encoded,
                                                  len(encoded), byref(err))
         check(status, err)
@@ -442,7 +488,7 @@ class Detector:
 
         No other thread may be judging with it at the time.
         """
-        with self._lock:
+        with self._calling():
             handle, self._handle = self._handle, None
         if handle is not None:
             lib.offregion_detector_destroy(handle)
@@ -464,10 +510,18 @@ class Detector:
 
 def _chunks(records, size):
     """Yields lists of the next `size` items of `records`; `size` is an int
-    or a callable returning the size of the next list."""
+    or a callable returning the size of the next list. When `records`
+    raises, the items read before the error come first as a last list."""
     it = iter(records)
     while True:
-        chunk = list(islice(it, size() if callable(size) else size))
+        chunk = []
+        try:
+            chunk.extend(islice(it, size() if callable(size) else size))
+        except BaseException:
+            # islice has kept what it read before the error in `chunk`.
+            if chunk:
+                yield chunk
+            raise
         if not chunk:
             return
         yield chunk

@@ -72,6 +72,7 @@ _PROTOTYPES = {
         c_int, [c_void_p, c_char_p, c_size_t, _ERR]),
     "offregion_options_set_use_default_geo": (None, [c_void_p, c_uint8]),
     "offregion_options_set_geo_cache_entries": (None, [c_void_p, c_uint64]),
+    "offregion_options_set_limit": (c_int, [c_void_p, c_int, c_uint64, _ERR]),
     "offregion_options_set_inventory_file": (
         c_int, [c_void_p, c_char_p, c_size_t, _ERR]),
     "offregion_options_set_inventory_callback": (

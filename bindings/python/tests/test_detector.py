@@ -194,6 +194,29 @@ class CallbackTest(unittest.TestCase):
             self.assertEqual(detector.callback_errors, [])
         self.assertEqual((verdict.origin.country, verdict.error), ("", ""))
 
+    def test_calling_the_detector_from_its_callback_is_refused(self):
+        box = {}
+
+        def inventory(account, compute_id):
+            box["detector"].stats()  # would deadlock without the guard
+            return "eu-west-1"
+        with quiet(inventory_lookup=inventory) as detector:
+            box["detector"] = detector
+            verdict = detector.judge(_support.ec2_record())
+            self.assertEqual(verdict.outcome, "unresolved")
+            self.assertEqual(len(detector.callback_errors), 1)
+            self.assertIn("inside one of its own callbacks",
+                          str(detector.callback_errors[0]))
+
+    def test_limits(self):
+        with quiet(limits={"identities": 1, "sessions": 5}) as detector:
+            self.assertEqual(detector.judge(_support.ec2_record()).outcome,
+                             "unresolved")
+        with self.assertRaises(ValueError):
+            quiet(limits={"identities": 0})
+        with self.assertRaises(ValueError):
+            quiet(limits={"nonsense": 3})
+
     def test_a_raising_callback_fails_the_lookup_only(self):
         def boom(*args):
             raise RuntimeError("boom")

@@ -96,6 +96,26 @@ class JudgeTest(unittest.TestCase):
             lines = list(detector.judge_many_json(records, batch_size=10))
         self.assertEqual(lines, [v.json_text for v in one_by_one])
 
+    def test_judge_many_delivers_what_was_judged_before_an_input_error(self):
+        records = [_support.ec2_record() for _ in range(3)]
+        for i, record in enumerate(records):
+            record["eventID"] = f"e-{i}"
+
+        def source():
+            yield from records
+            raise RuntimeError("input broke")
+        for prefetch in (True, False):
+            for batch_size in (1, 2, 4096):
+                got = []
+                with self.detector() as detector:
+                    with self.assertRaises(RuntimeError):
+                        for verdict in detector.judge_many(
+                                source(), batch_size=batch_size,
+                                prefetch=prefetch):
+                            got.append(verdict.event_id)
+                self.assertEqual(got, ["e-0", "e-1", "e-2"],
+                                 (prefetch, batch_size))
+
     def test_judge_many_takes_mixed_forms(self):
         records = [_support.ec2_record("a"), json.dumps(
             _support.ec2_record("b")), json.dumps(
