@@ -12,9 +12,12 @@
 // Thread safety: Judge and JudgeRecord may be called from several threads
 // at once; calls are serialised inside, so each event sees the state that
 // every earlier call left. Stream order is the order in which calls enter.
-// A caller's inventory or geo lookup runs inside Judge and must not call
-// the same detector: such a call is refused (an invalid verdict, an error
-// status, empty stats) rather than deadlocking.
+// The state is locked only while it is read and changed: locating and
+// enriching the source (geo lookups) runs before, on the calling thread,
+// so a GeoProvider is called from several threads at once. A caller's
+// inventory runs under the lock and must not call the same detector: such
+// a call is refused (an invalid verdict, an error status, empty stats)
+// rather than deadlocking.
 //
 //   offregion::Options options;
 //   options.activation = absl::ZeroDuration();

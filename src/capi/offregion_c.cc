@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/config.h"
 #include "offregion/detector.h"
@@ -203,6 +204,7 @@ class CallbackGeo : public GeoProvider {
   absl::StatusOr<GeoInfo> Lookup(const IpAddress& address) const override {
     const std::string text = address.ToString();
     offregion_geo_answer_t answer;
+    absl::MutexLock lock(&mu_);  // one call at a time, as the ABI promises
     if (lookup_(state_->get(), text.data(), text.size(), &answer) != 0) {
       return absl::UnknownError(absl::StrCat("geo callback failed for ", text));
     }
@@ -217,6 +219,7 @@ class CallbackGeo : public GeoProvider {
  private:
   std::shared_ptr<CallerState> state_;
   offregion_geo_fn lookup_;
+  mutable absl::Mutex mu_;
 };
 
 // Returns the options a detector is built from: the geo chain assembled.

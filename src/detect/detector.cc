@@ -114,6 +114,9 @@ class DetectorImpl : public Detector {
         issuances_(std::max<size_t>(1, options_.max_tracked_sessions)),
         learned_(std::max<size_t>(1, options_.max_tracked_sessions)) {}
 
+  // Judging takes the lock only for the steps that read or change the
+  // state: locating and enriching the source comes before (the locator and
+  // the geo providers are thread-safe), the explanation after.
   Verdict Judge(const Event& event) override {
     if (Reentered()) {
       Verdict v = StartVerdict(event);
@@ -122,10 +125,22 @@ class DetectorImpl : public Detector {
       v.explanation = v.error;
       return v;
     }
-    absl::MutexLock lock(&mu_);
-    judging_detector = this;
-    Verdict v = JudgeLocked(event);
+    judging_detector = this;  // callbacks below may not call back in
+    Located located;
+    if (MayBeCompute(event)) {
+      located.done = true;
+      located.origin.address = event.source;
+      located.status = Locate(event, &located.origin, &located.geo_error);
+    }
+    Verdict v;
+    {
+      absl::MutexLock lock(&mu_);
+      v = JudgeLocked(event, located);
+    }
     judging_detector = nullptr;
+    if (v.explanation.empty()) {
+      v.explanation = internal::Explain(v, options_.training);
+    }
     return v;
   }
 
@@ -160,7 +175,27 @@ class DetectorImpl : public Detector {
   absl::Status LoadFromString(absl::string_view bytes) override;
 
  private:
-  Verdict JudgeLocked(const Event& event);
+  // The source of a call, located before the lock is taken.
+  struct Located {
+    bool done = false;
+    absl::Status status;
+    Origin origin;
+    std::string geo_error;
+  };
+
+  // Returns false for events that are surely not a compute-attached
+  // identity's own calls, so that their source need not be located.
+  static bool MayBeCompute(const Event& event) {
+    if (event.kind != RecordKind::kApiCall) return false;
+    if (event.identity_class == IdentityClass::kNone) return false;
+    if (event.identity_class == IdentityClass::kUnknown &&
+        event.identity_type != "AssumedRole") {
+      return false;
+    }
+    return internal::ServiceActor(event).empty();
+  }
+
+  Verdict JudgeLocked(const Event& event, const Located& located);
   void Observe(absl::Time time);
   bool Active() const;
   // Fills *origin; a failed geo lookup leaves the geo fields empty and says
@@ -384,7 +419,7 @@ void DetectorImpl::Learn(const Event& event, const Classification& c,
   }
 }
 
-Verdict DetectorImpl::JudgeLocked(const Event& event) {
+Verdict DetectorImpl::JudgeLocked(const Event& event, const Located& located) {
   Verdict v = StartVerdict(event);
   if (event.kind == RecordKind::kNotACall) {
     v.explanation = event.not_a_call_reason;
@@ -418,10 +453,17 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     return v;
   }
 
-  if (absl::Status located = Locate(event, &v.origin, &v.error);
-      !located.ok()) {
+  absl::Status status;
+  if (located.done) {
+    status = located.status;
+    v.origin = located.origin;
+    v.error = located.geo_error;
+  } else {
+    status = Locate(event, &v.origin, &v.error);
+  }
+  if (!status.ok()) {
     v.outcome = Outcome::kInvalid;
-    v.error = std::string(located.message());
+    v.error = std::string(status.message());
     v.explanation = "record could not be judged: " + v.error;
     return v;
   }
@@ -442,9 +484,8 @@ Verdict DetectorImpl::JudgeLocked(const Event& event) {
     FindUnusual(event, profile_key, &v);
     Decide(event, &v);
   }
-  v.explanation = internal::Explain(v, options_.training);
   Learn(event, c, profile_key, v.origin);
-  return v;
+  return v;  // Judge explains it once the lock is let go
 }
 
 }  // namespace
