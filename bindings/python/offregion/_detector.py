@@ -302,12 +302,8 @@ class Detector:
             status = lib.offregion_judge(self._live(), data, len(data),
                                          byref(verdict), byref(err))
         check(status, err)
-        try:
-            length = c_size_t()
-            pointer = lib.offregion_verdict_json(verdict, byref(length))
-            text = ctypes.string_at(pointer, length.value)
-        finally:
-            lib.offregion_verdict_destroy(verdict)
+        text = _take_json(verdict, lib.offregion_verdict_json,
+                          lib.offregion_verdict_destroy)
         if self.callback_errors:
             self._reraise_interrupts()
         return verdict_from_line(text.decode("utf-8"))
@@ -414,12 +410,8 @@ class Detector:
                                                count, byref(verdicts),
                                                byref(err))
         check(status, err)
-        try:
-            length = c_size_t()
-            pointer = lib.offregion_verdicts_json(verdicts, byref(length))
-            text = ctypes.string_at(pointer, length.value)
-        finally:
-            lib.offregion_verdicts_destroy(verdicts)
+        text = _take_json(verdicts, lib.offregion_verdicts_json,
+                          lib.offregion_verdicts_destroy)
         if self.callback_errors:
             self._reraise_interrupts()
         lines = text.decode("utf-8").split("\n")
@@ -506,6 +498,17 @@ class Detector:
             self.close()
         except Exception:  # interpreter shutdown: nothing left to free
             pass
+
+
+def _take_json(handle, lend, destroy):
+    """Returns the JSON bytes that `lend` lends from `handle`, then frees
+    the handle with `destroy`."""
+    try:
+        length = c_size_t()
+        pointer = lend(handle, byref(length))
+        return ctypes.string_at(pointer, length.value)
+    finally:
+        destroy(handle)
 
 
 def _chunks(records, size):
