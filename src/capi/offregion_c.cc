@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -204,8 +205,17 @@ class CallbackGeo : public GeoProvider {
   absl::StatusOr<GeoInfo> Lookup(const IpAddress& address) const override {
     const std::string text = address.ToString();
     offregion_geo_answer_t answer;
-    absl::MutexLock lock(&mu_);  // one call at a time, as the ABI promises
-    if (lookup_(state_->get(), text.data(), text.size(), &answer) != 0) {
+    // One call at a time, as the ABI promises. The callback may be shared
+    // by detectors made from one options object and may judge with another
+    // of them: a nested call on the same thread must not lock again.
+    std::optional<absl::MutexLock> lock;
+    if (holding_ != this) lock.emplace(&mu_);
+    const CallbackGeo* const outer = holding_;
+    holding_ = this;
+    const int failed =
+        lookup_(state_->get(), text.data(), text.size(), &answer);
+    holding_ = outer;
+    if (failed != 0) {
       return absl::UnknownError(absl::StrCat("geo callback failed for ", text));
     }
     GeoInfo& info = answer.info;
@@ -220,7 +230,10 @@ class CallbackGeo : public GeoProvider {
   std::shared_ptr<CallerState> state_;
   offregion_geo_fn lookup_;
   mutable absl::Mutex mu_;
+  static thread_local const CallbackGeo* holding_;
 };
+
+thread_local const CallbackGeo* CallbackGeo::holding_ = nullptr;
 
 // Returns the options a detector is built from: the geo chain assembled.
 absl::StatusOr<offregion::Options> Assemble(const offregion_options_t& o) {

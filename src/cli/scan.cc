@@ -76,7 +76,6 @@ void ScanFile(Detector& detector, const std::string& path, bool all,
       v.error = absl::StrCat(record.location, ": ", v.error);
     }
     Count(v, summary);
-    if (!MaybeCheckpoint(checkpoints, out, err, summary)) return;
     if (all || v.outcome == Outcome::kAlert) {
       std::string line = VerdictToJson(v);
       line.push_back('\n');
@@ -85,6 +84,9 @@ void ScanFile(Detector& detector, const std::string& path, bool all,
         return;
       }
     }
+    // After the verdict is written: the state saved must not know of an
+    // alert that is not out yet.
+    if (!MaybeCheckpoint(checkpoints, out, err, summary)) return;
   }
   if (!(*reader)->status().ok()) {
     ++summary->broken_files;

@@ -125,7 +125,10 @@ class DetectorImpl : public Detector {
       v.explanation = v.error;
       return v;
     }
-    judging_detector = this;  // callbacks below may not call back in
+    // Callbacks below may not call back in; a callback may judge with
+    // another detector, so the marker is restored, not cleared.
+    const Detector* const outer = judging_detector;
+    judging_detector = this;
     Located located;
     if (MayBeCompute(event)) {
       located.done = true;
@@ -137,7 +140,7 @@ class DetectorImpl : public Detector {
       absl::MutexLock lock(&mu_);
       v = JudgeLocked(event, located);
     }
-    judging_detector = nullptr;
+    judging_detector = outer;
     if (v.explanation.empty()) {
       v.explanation = internal::Explain(v, options_.training);
     }

@@ -293,6 +293,10 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": is a directory"));
   }
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": not a regular file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     struct stat info;

@@ -32,6 +32,7 @@ Inventory::~Inventory() = default;
 absl::StatusOr<std::unique_ptr<Inventory>> Inventory::Parse(
     absl::string_view csv) {
   auto inventory = std::make_unique<Inventory>();
+  absl::ConsumePrefix(&csv, "\xEF\xBB\xBF");  // a byte-order mark
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(csv, '\n')) {
     ++line_number;

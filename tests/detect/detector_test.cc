@@ -401,6 +401,42 @@ TEST(DetectorGeo, CallbackCallingTheDetectorIsRefused) {
   EXPECT_EQ(detector->stats().identities, 0u);  // usable again afterwards
 }
 
+// An inventory whose lookup judges with another detector, then with its
+// own: the second is refused, the first works.
+class NestingInventory : public HomeResolver {
+ public:
+  std::optional<HomeAnswer> Resolve(const HomeQuery& query) const override {
+    if (query.event->event_id != "outer") return std::nullopt;
+    other_verdict = other->Judge(Ec2Call(Day(1), "198.51.100.2", "other"));
+    own_verdict = own->Judge(Ec2Call(Day(1), "198.51.100.3", "own"));
+    return HomeAnswer{"eu-west-1", HomeSource::kInventory};
+  }
+  Detector* own = nullptr;
+  Detector* other = nullptr;
+  mutable Verdict other_verdict;
+  mutable Verdict own_verdict;
+};
+
+TEST(DetectorGeo, CallbackMayUseAnotherDetectorButNotItsOwn) {
+  auto inventory = std::make_shared<NestingInventory>();
+  auto make = [&](std::shared_ptr<const HomeResolver> inv) {
+    Options options;
+    options.activation = absl::ZeroDuration();
+    options.locator = CloudRanges::Empty();
+    options.use_default_geo = false;
+    options.inventory = std::move(inv);
+    return Detector::Create(std::move(options)).value();
+  };
+  auto own = make(inventory);
+  auto other = make(nullptr);
+  inventory->own = own.get();
+  inventory->other = other.get();
+  Verdict v = own->Judge(Ec2Call(Day(1), "198.51.100.1", "outer"));
+  EXPECT_EQ(v.home_region, "eu-west-1");
+  EXPECT_EQ(inventory->other_verdict.outcome, Outcome::kUnresolved);
+  EXPECT_EQ(inventory->own_verdict.outcome, Outcome::kInvalid);
+}
+
 TEST(DetectorCreate, RejectsNegativePeriods) {
   Options options;
   options.activation = absl::Hours(-1);

@@ -237,6 +237,15 @@ TEST(SnapshotFile, ErrorsNameTheFile) {
   EXPECT_TRUE(MessageHas(garbage, path));
 }
 
+TEST(SnapshotFile, DevicesAndDirectoriesAreRefused) {
+  auto detector = NewDetector();
+  absl::Status device = detector->Load("/dev/zero");
+  EXPECT_EQ(device.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(MessageHas(device, "/dev/zero: not a regular file"));
+  absl::Status dir = detector->Load(::testing::TempDir());
+  EXPECT_TRUE(MessageHas(dir, "is a directory"));
+}
+
 TEST(SnapshotFile, LoadAfterJudgingIsRefused) {
   auto detector = NewDetector();
   const std::string bytes = detector->SaveToString();

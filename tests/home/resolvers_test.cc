@@ -38,6 +38,12 @@ TEST(Inventory, NormalizesAndChecksRegions) {
   EXPECT_EQ(internal::NormalizeRegion("1-east"), "");
 }
 
+TEST(Inventory, SkipsAByteOrderMark) {
+  auto inventory = Inventory::Parse("\xEF\xBB\xBFi-1,us-east-1\n");
+  ASSERT_TRUE(inventory.ok()) << inventory.status();
+  EXPECT_EQ((*inventory)->Find("", "i-1"), "us-east-1");
+}
+
 TEST(Inventory, RejectsMalformedRow) {
   auto inventory = Inventory::Parse("i-1,us-east-1\nonly-one-field\n");
   EXPECT_EQ(inventory.status().code(), absl::StatusCode::kInvalidArgument);

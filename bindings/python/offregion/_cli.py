@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 
 from ._errors import OffregionError
@@ -45,6 +46,11 @@ options:
   --state=FILE          load the state from FILE if it exists, save
                         it there at the end
   --checkpoint-every=N  with --state, also save every N records
+  --max-identities=N    profiles kept (1000000)
+  --max-profile-entries=N  countries plus ASNs per identity (512)
+  --max-dedup-entries=N alert keys kept (1000000)
+  --max-sessions=N      issuance records and compute resources kept
+                        (1000000 each)
   --format=jsonl        output format
   --all                 print every verdict
   --help                this text
@@ -137,9 +143,9 @@ def _settings(argv):
         raise _UsageError("--checkpoint-every needs --state")
     for name in ("max_identities", "max_profile_entries",
                  "max_dedup_entries", "max_sessions"):
-        if getattr(args, name) < 1:
-            raise _UsageError(f"--{name.replace('_', '-')} must be at "
-                              "least 1")
+        if not 1 <= getattr(args, name) < 2 ** 63:
+            raise _UsageError(f"--{name.replace('_', '-')} must be between "
+                              "1 and 2^63-1")
     if args.checkpoint_every < 0:
         raise _UsageError("--checkpoint-every must not be negative")
     if args.format != "jsonl":
@@ -239,6 +245,21 @@ class _Checkpoints:
 BATCH_SIZE = 4096
 
 
+def _unwritable(path):
+    """Returns why the state cannot be saved at `path` (a temporary file
+    next to it, then a rename), or None when it can."""
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        return f"{path}: is a directory"
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".offregion-probe.", dir=folder)
+    except OSError as error:
+        return f"{path}: cannot create files in {folder}: {error.strerror}"
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
 def _scan_file(detector, path, show_all, checkpoints, out, err, summary):
     from ._reader import read_records
     summary.files += 1
@@ -317,6 +338,10 @@ def scan(argv, out=None, err=None):
                     err.write("offregion: refusing the state file: "
                               f"{error.message}\n")
                     return EXIT_INPUT
+            problem = _unwritable(args.state)
+            if problem:  # found now, not after the whole scan
+                err.write(f"offregion: cannot save state: {problem}\n")
+                return EXIT_OUTPUT
         summary = _Summary()
         checkpoints = _Checkpoints(detector, args.state,
                                    args.checkpoint_every)

@@ -343,6 +343,9 @@ class Detector:
         """Yields (lines, errors) per batch: see _judge_chunk."""
         if not callable(batch_size) and batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if getattr(self._local, "busy", False):
+            raise RuntimeError("offregion: a detector cannot be used from "
+                               "inside one of its own callbacks")
         self._live()
         chunks = _chunks(records, batch_size)
         if not prefetch:

@@ -157,6 +157,13 @@ class CliTest(unittest.TestCase):
             self.assertEqual(done.returncode, 3, command)
             self.assertIn(b"cannot write verdicts", done.stderr)
 
+    def test_unwritable_state_fails_before_scanning(self):
+        cli, python = self.both(["--all", "--state", "/proc/offregion.st",
+                                 _support.OTRF])
+        self.assertEqual(python.returncode, 3)
+        self.assertEqual((cli.stdout, python.stdout), (b"", b""))
+        self.assertIn(b"cannot save state", python.stderr)
+
     def test_state_and_checkpoints(self):
         help_text = run(self.cli, ["--help"]).stdout
         if b"--state" not in help_text:

@@ -208,6 +208,19 @@ class CallbackTest(unittest.TestCase):
             self.assertIn("inside one of its own callbacks",
                           str(detector.callback_errors[0]))
 
+    def test_judge_many_from_its_own_callback_is_refused(self):
+        box = {}
+
+        def inventory(account, compute_id):
+            list(box["detector"].judge_many([_support.ec2_record()]))
+            return "eu-west-1"
+        with quiet(inventory_lookup=inventory) as detector:
+            box["detector"] = detector
+            detector.judge(_support.ec2_record())
+            self.assertEqual(len(detector.callback_errors), 1)
+            self.assertIn("inside one of its own callbacks",
+                          str(detector.callback_errors[0]))
+
     def test_limits(self):
         with quiet(limits={"identities": 1, "sessions": 5}) as detector:
             self.assertEqual(detector.judge(_support.ec2_record()).outcome,
