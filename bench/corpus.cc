@@ -100,8 +100,10 @@ class Generator {
     const Region& region = kRegions[Pick(std::size(kRegions))];
     return absl::StrFormat(
                R"({"eventVersion":"1.09","userIdentity":{"type":"IAMUser",)"
-               R"("principalId":"AIDA%012d","arn":"arn:aws:iam::%s:user/person%d",)"
-               R"("accountId":"%s","accessKeyId":"AKIA%016d","userName":"person%d"},)",
+               R"("principalId":"AIDA%012d",)"
+               R"("arn":"arn:aws:iam::%s:user/person%d",)"
+               R"("accountId":"%s","accessKeyId":"AKIA%016d",)"
+               R"("userName":"person%d"},)",
                user, kAccount, user, kAccount, user, user) +
            Tail(region.name, absl::StrCat(kInternet[Pick(5)], Pick(250)), i);
   }
@@ -149,11 +151,14 @@ class Generator {
         replay ? absl::StrCat(kInternet[Pick(5)], Pick(250))
                : absl::StrCat(home.prefix, Pick(16), ".", Pick(250));
     return absl::StrFormat(
-               R"({"eventVersion":"1.09","userIdentity":{"type":"AssumedRole",)"
-               R"("principalId":"AROA%012d:%s","arn":"arn:aws:sts::%s:assumed-role/)"
+               R"({"eventVersion":"1.09",)"
+               R"("userIdentity":{"type":"AssumedRole",)"
+               R"("principalId":"AROA%012d:%s",)"
+               R"("arn":"arn:aws:sts::%s:assumed-role/)"
                R"(%s/%s","accountId":"%s","accessKeyId":"ASIA%016d",)"
-               R"("sessionContext":{"sessionIssuer":{"type":"Role","principalId":)"
-               R"("AROA%012d","arn":"arn:aws:iam::%s:role/%s","accountId":"%s",)"
+               R"("sessionContext":{"sessionIssuer":{"type":"Role",)"
+               R"("principalId":"AROA%012d",)"
+               R"("arn":"arn:aws:iam::%s:role/%s","accountId":"%s",)"
                R"("userName":"%s"},"attributes":{"creationDate":"%s",)"
                R"("mfaAuthenticated":"false"},"ec2RoleDelivery":"2.0"}},)",
                instance, InstanceId(instance), kAccount, Role(instance),

@@ -408,7 +408,8 @@ def month_of_records():
                     "sourceIPAddress": "ec2.amazonaws.com",
                     "eventID": f"issue-{n}",
                     "requestParameters": {
-                        "roleArn": f"arn:aws:iam::111122223333:role/r{iid[-2:]}",
+                        "roleArn": "arn:aws:iam::111122223333:role/"
+                                   f"r{iid[-2:]}",
                         "roleSessionName": iid}})
                 call = dict(EC2_RECORD, eventTime=day(d, hour + 1),
                             awsRegion=region, eventID=f"call-{n}",
