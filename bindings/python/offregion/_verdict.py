@@ -173,15 +173,7 @@ def verdict_from_line(line):
     """
     data = _scan(line, 0)[0]
     data["json_text"] = line
-    # _adopt, inlined: this runs once per verdict.
-    origin = data.get("origin")
-    if origin is not None:
-        value = _new(Origin)
-        _set(value, "__dict__", origin)
-        data["origin"] = value
-    verdict = _new(Verdict)
-    _set(verdict, "__dict__", data)
-    return verdict
+    return _adopt(data)
 
 
 # The C scanner behind json.loads, without its Python wrappers (which check
