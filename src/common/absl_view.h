@@ -2,8 +2,8 @@
 // with its own absl::string_view, which does not convert from the standard
 // one. Internal to the library.
 
-#ifndef OFFREGION_SRC_LOCATE_ABSL_VIEW_H_
-#define OFFREGION_SRC_LOCATE_ABSL_VIEW_H_
+#ifndef OFFREGION_SRC_COMMON_ABSL_VIEW_H_
+#define OFFREGION_SRC_COMMON_ABSL_VIEW_H_
 
 #include <string_view>
 
@@ -18,4 +18,4 @@ inline absl::string_view AbslView(std::string_view text) {
 
 }  // namespace offregion::internal
 
-#endif  // OFFREGION_SRC_LOCATE_ABSL_VIEW_H_
+#endif  // OFFREGION_SRC_COMMON_ABSL_VIEW_H_

@@ -1,6 +1,6 @@
 // ReadFile: reads a whole file with stdio, mapping errno to a status.
 
-#include "src/locate/read_file.h"
+#include "src/common/read_file.h"
 
 #include <cerrno>
 #include <cstdio>

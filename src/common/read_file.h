@@ -1,8 +1,8 @@
 // ReadFile: the whole contents of a data file, with errors that name it.
 // Internal to the library.
 
-#ifndef OFFREGION_SRC_LOCATE_READ_FILE_H_
-#define OFFREGION_SRC_LOCATE_READ_FILE_H_
+#ifndef OFFREGION_SRC_COMMON_READ_FILE_H_
+#define OFFREGION_SRC_COMMON_READ_FILE_H_
 
 #include <string>
 
@@ -16,4 +16,4 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace offregion::internal
 
-#endif  // OFFREGION_SRC_LOCATE_READ_FILE_H_
+#endif  // OFFREGION_SRC_COMMON_READ_FILE_H_

@@ -9,10 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "src/common/read_file.h"
 #include "state/snapshot.pb.h"
 
 namespace offregion::internal {
@@ -289,25 +288,17 @@ absl::Status WriteFileAtomically(const std::string& path,
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   struct stat info;
-  if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": is a directory"));
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": is a directory"));
+    }
+    if (!S_ISREG(info.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a regular file"));
+    }
   }
-  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": not a regular file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    struct stat info;
-    if (::stat(path.c_str(), &info) != 0)
-      return ErrnoError("cannot open", path);
-    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return text.str();
+  return ReadFile(path);
 }
 
 }  // namespace offregion::internal

@@ -19,8 +19,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "offregion/geo.h"
+#include "src/common/read_file.h"
 #include "src/locate/prefix_trie.h"
-#include "src/locate/read_file.h"
 
 namespace offregion {
 namespace {

@@ -1,7 +1,5 @@
 // The caller's inventory of compute resources, read from CSV.
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -11,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "offregion/home.h"
+#include "src/common/read_file.h"
 #include "src/home/resolvers.h"
 
 namespace offregion {
@@ -71,14 +70,12 @@ absl::StatusOr<std::unique_ptr<Inventory>> Inventory::Parse(
 
 absl::StatusOr<std::unique_ptr<Inventory>> Inventory::LoadFile(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> text = internal::ReadFile(path);
+  if (!text.ok()) {
     return absl::NotFoundError(
         absl::StrCat(path, ": cannot open inventory file"));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = Parse(text.str());
+  auto parsed = Parse(*text);
   if (!parsed.ok()) {
     return absl::Status(parsed.status().code(),
                         absl::StrCat(path, ": ", parsed.status().message()));

@@ -33,6 +33,7 @@
 #include "absl/utility/utility.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/event.h"
+#include "src/common/absl_view.h"
 
 namespace offregion {
 namespace {
@@ -42,10 +43,7 @@ using simdjson::error_code;
 using simdjson::SUCCESS;
 using Type = od::json_type;
 
-// simdjson speaks std::string_view; absl here has its own string_view.
-absl::string_view ToAbsl(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
+using internal::AbslView;
 
 // Returns a JSON type name for messages: "a string", "an object", ...
 absl::string_view TypeName(Type type) {
@@ -314,9 +312,9 @@ error_code CollectResponse(od::value& value, RecordSlots* slots) {
 absl::Status Expect(const Slot& slot, Type want, absl::string_view prefix,
                     std::string_view key) {
   if (!slot.present || slot.type == want) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("field ", prefix, ToAbsl(key),
-                                                 " is ", TypeName(slot.type),
-                                                 ", not ", TypeName(want)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("field ", prefix, AbslView(key), " is ", TypeName(slot.type),
+                   ", not ", TypeName(want)));
 }
 
 // Checks the string members [first, last) of `slots`, named by `keys`.
@@ -582,7 +580,7 @@ absl::StatusOr<absl::Time> OuterEventTime(const RecordSlots& outer) {
     return absl::InvalidArgumentError("record has no eventTime");
   }
   if (slot.type == Type::string) {
-    return ParseIsoTime("EventTime", ToAbsl(slot.text));
+    return ParseIsoTime("EventTime", AbslView(slot.text));
   }
   if (slot.type == Type::number) {
     return absl::UnixEpoch() + absl::Seconds(outer.event_time_seconds);
@@ -602,7 +600,7 @@ absl::Status ReadTime(const Slot* record, const RecordSlots& outer,
     if (!status.ok()) return status;
     if (record[member].text.empty()) continue;
     absl::StatusOr<absl::Time> time =
-        ParseIsoTime(ToAbsl(key), ToAbsl(record[member].text));
+        ParseIsoTime(AbslView(key), AbslView(record[member].text));
     if (!time.ok()) return time.status();
     event->time = *time;
     return absl::OkStatus();
@@ -617,7 +615,7 @@ void ReadDigest(const Slot& end_time, Event* event) {
   event->kind = RecordKind::kNotACall;
   event->not_a_call_reason = "CloudTrail digest file";
   absl::StatusOr<absl::Time> time =
-      ParseIsoTime("digestEndTime", ToAbsl(end_time.text));
+      ParseIsoTime("digestEndTime", AbslView(end_time.text));
   if (time.ok()) event->time = *time;
 }
 
@@ -721,8 +719,8 @@ absl::Status ReadUserIdentity(const RecordSlots& slots, Event* event) {
     if (arn.has_value()) event->account = std::string(arn->account);
   }
   if (event->identity_type == "AssumedRole") {
-    ReadAssumedRole(event->principal_arn, ToAbsl(identity[kPrincipalId].text),
-                    ToAbsl(slots.issuer_arn[0].text), event);
+    ReadAssumedRole(event->principal_arn, AbslView(identity[kPrincipalId].text),
+                    AbslView(slots.issuer_arn[0].text), event);
   } else {
     event->identity = event->principal_arn;
   }
@@ -768,8 +766,8 @@ absl::Status ReadIssuance(const RecordSlots& slots, Event* event) {
       Expect(request, Type::object, "", kRecordKeys.name(kRequestParameters));
   if (!status.ok() || !request.present) return status;
   if (status = CheckIssuanceTypes(slots); !status.ok()) return status;
-  absl::string_view role_arn = ToAbsl(slots.request[kRoleArn].text);
-  absl::string_view session = ToAbsl(slots.request[kRoleSessionName].text);
+  absl::string_view role_arn = AbslView(slots.request[kRoleArn].text);
+  absl::string_view session = AbslView(slots.request[kRoleSessionName].text);
   std::optional<std::string> role = RoleArnWithoutPath(role_arn);
   if (!role.has_value() || session.empty()) return absl::OkStatus();
 
@@ -845,9 +843,9 @@ absl::Status ReadRecord(absl::string_view json, Event* event) {
     return absl::InvalidArgumentError(absl::StrCat(
         "field CloudTrailEvent is ", TypeName(wrapped.type), ", not a string"));
   }
-  status =
-      ReadDocument(state.inner_parser, state.inner_buffer, ToAbsl(wrapped.text),
-                   "CloudTrailEvent", &inner.emplace(), nullptr);
+  status = ReadDocument(state.inner_parser, state.inner_buffer,
+                        AbslView(wrapped.text), "CloudTrailEvent",
+                        &inner.emplace(), nullptr);
   if (!status.ok()) return status;
   return RecordToEvent(*inner, outer, event);
 }

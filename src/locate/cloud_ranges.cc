@@ -17,9 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "offregion/network.h"
-#include "src/locate/absl_view.h"
+#include "src/common/absl_view.h"
+#include "src/common/read_file.h"
 #include "src/locate/prefix_trie.h"
-#include "src/locate/read_file.h"
 
 namespace offregion {
 namespace {
