@@ -52,5 +52,8 @@ format:
 test: format-check unit-tests sanitize
 
 bench: build
-	@for b in $(BUILD)/bin/*_benchmark; do [ -x "$$b" ] && "$$b"; done
+	$(BUILD)/bin/geo_benchmark
+	$(BUILD)/bin/state_benchmark
+	$(BUILD)/bin/pipeline_benchmark --benchmark_repetitions=5 \
+	  --benchmark_report_aggregates_only=true
 	python3 bench/python_vs_cli.py

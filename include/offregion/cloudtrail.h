@@ -43,6 +43,12 @@ namespace offregion {
 // calls a userIdentity object); wrongly typed fields are errors too.
 absl::StatusOr<Event> ParseCloudTrailRecord(absl::string_view json);
 
+// The same into *event (the caller's; not null), replacing every field.
+// Its strings keep their memory: a caller that reads a stream into one
+// Event allocates little. Returns the errors above; after an error,
+// *event holds what was read before it.
+absl::Status ParseCloudTrailRecord(absl::string_view json, Event* event);
+
 // One record as read from a source, before parsing.
 struct RawRecord {
   std::string json;      // the record's JSON text; empty when !status.ok()

@@ -124,11 +124,27 @@ class Detector {
   virtual ~Detector() = default;
 
   // Judges one event and then learns from it. Always returns a verdict.
-  virtual Verdict Judge(const Event& event) = 0;
+  Verdict Judge(const Event& event) {
+    Verdict verdict;
+    Judge(event, &verdict);
+    return verdict;
+  }
+
+  // The same into *verdict (the caller's; not null), replacing every
+  // field. Its strings keep their memory: a caller that judges a stream
+  // with one Verdict saves an allocation for most fields of most events.
+  virtual void Judge(const Event& event, Verdict* verdict) = 0;
 
   // Parses one CloudTrail record and judges it. A record that cannot be
   // read gets an kInvalid verdict whose `error` says why.
-  virtual Verdict JudgeRecord(absl::string_view json) = 0;
+  Verdict JudgeRecord(absl::string_view json) {
+    Verdict verdict;
+    JudgeRecord(json, &verdict);
+    return verdict;
+  }
+
+  // The same into *verdict (the caller's; not null), replacing every field.
+  virtual void JudgeRecord(absl::string_view json, Verdict* verdict) = 0;
 
   // Returns the newest event time seen (the watermark), or InfinitePast.
   virtual absl::Time watermark() const = 0;

@@ -44,7 +44,10 @@ class IpAddress {
   // Returns the bit at `index` counted from the most significant bit of the
   // address itself (of the 4 bytes for IPv4, of the 16 for IPv6).
   // REQUIRES: index < 32 for IPv4, index < 128 for IPv6.
-  bool bit(int index) const;
+  bool bit(int index) const {
+    const int byte = (is_v4_ ? 12 : 0) + index / 8;  // IPv4 sits at 12..15
+    return (bytes_[byte] >> (7 - index % 8)) & 1;
+  }
 
   // Returns true for private (10/8, 172.16/12, 192.168/16), loopback,
   // link-local, shared (100.64/10), unspecified and unique-local (fc00::/7)

@@ -13,7 +13,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/config.h"
 #include "offregion/detector.h"
@@ -22,6 +21,7 @@
 #include "offregion/network.h"
 #include "offregion/offregion.h"
 #include "offregion/verdict.h"
+#include "src/common/mutex.h"
 #include "src/home/resolvers.h"
 
 using offregion::Detector;
@@ -208,7 +208,7 @@ class CallbackGeo : public GeoProvider {
     // One call at a time, as the ABI promises. The callback may be shared
     // by detectors made from one options object and may judge with another
     // of them: a nested call on the same thread must not lock again.
-    std::optional<absl::MutexLock> lock;
+    std::optional<offregion::internal::MutexLock> lock;
     if (holding_ != this) lock.emplace(&mu_);
     const CallbackGeo* const outer = holding_;
     holding_ = this;
@@ -229,7 +229,7 @@ class CallbackGeo : public GeoProvider {
  private:
   std::shared_ptr<CallerState> state_;
   offregion_geo_fn lookup_;
-  mutable absl::Mutex mu_;
+  mutable offregion::internal::Mutex mu_;
   static thread_local const CallbackGeo* holding_;
 };
 

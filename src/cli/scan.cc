@@ -69,9 +69,13 @@ void ScanFile(Detector& detector, const std::string& path, bool all,
     return;
   }
   RawRecord record;
+  Verdict v;  // reused: its strings keep their memory
   while ((*reader)->Next(&record)) {
-    Verdict v = record.status.ok() ? detector.JudgeRecord(record.json)
-                                   : InvalidVerdict(record);
+    if (record.status.ok()) {
+      detector.JudgeRecord(record.json, &v);
+    } else {
+      v = InvalidVerdict(record);
+    }
     if (v.outcome == Outcome::kInvalid && record.status.ok()) {
       v.error = absl::StrCat(record.location, ": ", v.error);
     }

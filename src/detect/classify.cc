@@ -13,10 +13,9 @@ constexpr absl::string_view kEc2Service = "ec2.amazonaws.com";
 constexpr absl::string_view kLambdaService = "lambda.amazonaws.com";
 constexpr absl::string_view kLambdaAgentMarker = "exec-env/AWS_Lambda_";
 
-Classification Make(IdentityClass identity_class, absl::string_view compute_id,
-                    std::string reason) {
-  return Classification{identity_class, std::string(compute_id),
-                        std::move(reason)};
+Classification Make(IdentityClass identity_class,
+                    absl::string_view compute_id) {
+  return Classification{identity_class, compute_id};
 }
 
 // The function name at the end of a Lambda function ARN.
@@ -35,67 +34,76 @@ bool NamedInInventory(const Event& event, const HomeResolver* inventory) {
 Classification ClassifyAssumedRole(const Event& event,
                                    const IssuanceTable& issuances,
                                    absl::Duration memory,
-                                   const HomeResolver* inventory) {
+                                   const HomeResolver* inventory,
+                                   std::string* why_not) {
   const std::string& session = event.session_name;
-  if (event.ec2_role_delivery) {
-    return Make(IdentityClass::kAwsEc2, session,
-                "credentials delivered by the instance metadata service");
-  }
+  // Credentials delivered by the instance metadata service.
+  if (event.ec2_role_delivery) return Make(IdentityClass::kAwsEc2, session);
+  // Credentials issued in scope of a Lambda function.
   if (event.scope_issuer_type == "AWS::Lambda::Function") {
     absl::string_view name = FunctionName(event.scope_issued_to);
-    return Make(IdentityClass::kAwsLambda, name.empty() ? session : name,
-                "credentials issued in scope of a Lambda function");
+    return Make(IdentityClass::kAwsLambda, name.empty() ? session : name);
   }
   const IssuanceTable::Entry* issued =
       issuances.FindIssuer(event.account, event.identity, session);
   if (issued != nullptr && event.time - issued->time > memory) {
     issued = nullptr;  // older than the period anything is remembered
   }
+  // A session issued by lambda.amazonaws.com.
   if (issued != nullptr && issued->issuer == kLambdaService) {
-    return Make(IdentityClass::kAwsLambda, session,
-                "session issued by lambda.amazonaws.com");
+    return Make(IdentityClass::kAwsLambda, session);
   }
   if (IsInstanceId(session)) {
     if (issued != nullptr && issued->issuer != kEc2Service) {
-      return Make(IdentityClass::kNone, "",
-                  absl::StrCat("session name ", session, " was chosen by ",
-                               issued->issuer, ", not by EC2"));
+      absl::StrAppend(why_not, "session name ", session, " was chosen by ",
+                      issued->issuer, ", not by EC2");
+      return Make(IdentityClass::kNone, "");
     }
-    return Make(IdentityClass::kAwsEc2, session,
-                "role session named after an EC2 instance");
+    // A role session named after an EC2 instance.
+    return Make(IdentityClass::kAwsEc2, session);
   }
-  if (!session.empty() && NamedInInventory(event, inventory)) {
-    return Make(IdentityClass::kAwsLambda, session,
-                "session named after a function in the inventory");
+  // A session named after a function in the inventory, or the user agent
+  // of the Lambda execution environment.
+  if ((!session.empty() && NamedInInventory(event, inventory)) ||
+      absl::StrContains(event.user_agent, kLambdaAgentMarker)) {
+    return Make(IdentityClass::kAwsLambda, session);
   }
-  if (absl::StrContains(event.user_agent, kLambdaAgentMarker)) {
-    return Make(IdentityClass::kAwsLambda, session,
-                "user agent of the Lambda execution environment");
-  }
-  return Make(
-      IdentityClass::kNone, "",
-      absl::StrCat("role session ", session, " is not a compute resource's"));
+  absl::StrAppend(why_not, "role session ", session,
+                  " is not a compute resource's");
+  return Make(IdentityClass::kNone, "");
 }
 
 }  // namespace
 
-Classification Classify(const Event& event, const IssuanceTable& issuances,
-                        absl::Duration memory, const HomeResolver* inventory) {
+bool MayBeComputeAttached(const Event& event) {
   if (event.identity_class != IdentityClass::kUnknown) {
-    return Make(event.identity_class, event.compute_id, "given by the reader");
+    return event.identity_class != IdentityClass::kNone;
+  }
+  return event.identity_type == "AssumedRole";
+}
+
+Classification Classify(const Event& event, const IssuanceTable& issuances,
+                        absl::Duration memory, const HomeResolver* inventory,
+                        std::string* why_not) {
+  if (event.identity_class != IdentityClass::kUnknown) {
+    if (event.identity_class == IdentityClass::kNone) {
+      absl::StrAppend(why_not, "not compute-attached, says the reader");
+    }
+    return Make(event.identity_class, event.compute_id);
   }
   if (event.identity_type != "AssumedRole") {
     absl::string_view type = event.identity_type.empty()
                                  ? absl::string_view("unknown")
                                  : absl::string_view(event.identity_type);
-    return Make(
-        IdentityClass::kNone, "",
-        absl::StrCat("identity type ", type, " is not compute-attached"));
+    why_not->append("identity type ")
+        .append(type.data(), type.size())
+        .append(" is not compute-attached");
+    return Make(IdentityClass::kNone, "");
   }
-  return ClassifyAssumedRole(event, issuances, memory, inventory);
+  return ClassifyAssumedRole(event, issuances, memory, inventory, why_not);
 }
 
-std::string ServiceActor(const Event& event) {
+absl::string_view ServiceActor(const Event& event) {
   if (!event.invoked_by.empty()) return event.invoked_by;
   if (event.source == "AWS Internal" ||
       absl::EndsWith(event.source, ".amazonaws.com")) {

@@ -2,15 +2,17 @@
 
 #include "offregion/detector.h"
 
+#include <atomic>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/config.h"
+#include "src/common/mutex.h"
 #include "src/detect/classify.h"
 #include "src/detect/explain.h"
 #include "src/detect/snapshot.h"
@@ -60,16 +62,54 @@ thread_local const Detector* judging_detector = nullptr;
 constexpr absl::string_view kReentered =
     "the detector was called from inside one of its own callbacks";
 
-Verdict StartVerdict(const Event& event) {
-  Verdict v;
-  v.event_id = event.event_id;
-  v.event_time = event.time;
-  v.event_name = event.event_name;
-  v.account = event.account;
-  v.identity = event.identity;
-  v.error_code = event.error_code;
-  v.origin.address = event.source;
-  return v;
+// Resets *origin to `address` alone, keeping its strings' memory.
+void StartOrigin(const std::string& address, Origin* origin) {
+  origin->address = address;
+  origin->kind = OriginKind::kUnknown;
+  origin->provider = Provider::kUnknown;
+  origin->region.clear();
+  origin->country.clear();
+  origin->asn = 0;
+  origin->as_org.clear();
+  origin->city.clear();
+  origin->geo_source.clear();
+  origin->country_source.clear();
+  origin->asn_source.clear();
+}
+
+// Replaces every field of *v with what `event` gives before judging,
+// keeping the strings' memory: a caller that reuses one Verdict for a
+// stream allocates little.
+void StartVerdict(const Event& event, Verdict* v) {
+  v->outcome = Outcome::kNotApplicable;
+  v->explanation.clear();
+  v->error.clear();
+  v->alert_id.clear();
+  v->duplicate_of.clear();
+  v->variation = Variation::kNone;
+  v->severity = Severity::kNone;
+  v->event_id = event.event_id;
+  v->event_time = event.time;
+  v->event_name = event.event_name;
+  v->account = event.account;
+  v->identity = event.identity;
+  v->identity_class = IdentityClass::kUnknown;
+  v->compute_id.clear();
+  v->error_code = event.error_code;
+  v->home_region.clear();
+  v->home_source = HomeSource::kNone;
+  StartOrigin(event.source, &v->origin);
+  v->unusual_country = false;
+  v->unusual_asn = false;
+}
+
+// Sets *key to the parts joined by '|', keeping its memory; returns it.
+template <typename... Parts>
+const std::string& JoinKey(std::string* key, const std::string& first,
+                           const Parts&... rest) {
+  key->assign(first);
+  ((key->append(1, '|').append(rest)), ...);
+  return *key;
 }
 
 bool IsInside(const Origin& origin, Provider home_provider,
@@ -106,6 +146,66 @@ Variation ChooseVariation(const Verdict& v, Provider home_provider) {
   return Variation::kOutsideRegion;
 }
 
+// The event-time clock: the time of the first call judged (activation
+// counts from it, so an old record arriving late cannot cut the activation
+// period short) and the newest event time seen. Threads move it without
+// the detector's lock, so that calls that need no other state take no
+// lock at all.
+class EventClock {
+ public:
+  // Moves the clock to `time` (within the years a record may have).
+  // Returns true when a sweep of old state is due.
+  bool Observe(absl::Time time) {
+    const int64_t t = absl::ToUnixNanos(time);
+    // Loads before any write, so that threads share the lines read-only.
+    int64_t first = first_.load(std::memory_order_relaxed);
+    if (first == kUnset) {
+      first_.compare_exchange_strong(first, t, std::memory_order_relaxed);
+    }
+    int64_t newest = watermark_.load(std::memory_order_relaxed);
+    while (newest < t && !watermark_.compare_exchange_weak(
+                             newest, t, std::memory_order_relaxed)) {
+    }
+    return std::max(newest, t) >= next_sweep_.load(std::memory_order_relaxed);
+  }
+
+  // Returns the first call's time, or InfiniteFuture before any.
+  absl::Time first() const {
+    const int64_t t = first_.load(std::memory_order_relaxed);
+    return t == kUnset ? absl::InfiniteFuture() : absl::FromUnixNanos(t);
+  }
+
+  // Returns the newest event time seen, or InfinitePast before any.
+  absl::Time watermark() const {
+    const int64_t t = watermark_.load(std::memory_order_relaxed);
+    return t == kNone ? absl::InfinitePast() : absl::FromUnixNanos(t);
+  }
+
+  // Sets both times, as a snapshot holds them; the next event sweeps.
+  void Set(absl::Time first, absl::Time watermark) {
+    first_.store(
+        first == absl::InfiniteFuture() ? kUnset : absl::ToUnixNanos(first),
+        std::memory_order_relaxed);
+    watermark_.store(watermark == absl::InfinitePast()
+                         ? kNone
+                         : absl::ToUnixNanos(watermark),
+                     std::memory_order_relaxed);
+    next_sweep_.store(kNone, std::memory_order_relaxed);
+  }
+
+  // Marks the next sweep due once the watermark reaches `time`.
+  void set_next_sweep(absl::Time time) {
+    next_sweep_.store(absl::ToUnixNanos(time), std::memory_order_relaxed);
+  }
+
+ private:
+  static constexpr int64_t kUnset = std::numeric_limits<int64_t>::max();
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+  std::atomic<int64_t> first_{kUnset};
+  std::atomic<int64_t> watermark_{kNone};
+  std::atomic<int64_t> next_sweep_{kNone};
+};
+
 class DetectorImpl : public Detector {
  public:
   DetectorImpl(Options options, std::shared_ptr<const GeoCache> cache)
@@ -114,57 +214,85 @@ class DetectorImpl : public Detector {
         issuances_(std::max<size_t>(1, options_.max_tracked_sessions)),
         learned_(std::max<size_t>(1, options_.max_tracked_sessions)) {}
 
+  using Detector::Judge;
+  using Detector::JudgeRecord;
+
   // Judging takes the lock only for the steps that read or change the
-  // state: locating and enriching the source comes before (the locator and
-  // the geo providers are thread-safe), the explanation after.
-  Verdict Judge(const Event& event) override {
+  // state, and only for calls that may be a compute resource's or that
+  // issue credentials: locating and enriching the source comes before (the
+  // locator and the geo providers are thread-safe), the explanation after.
+  void Judge(const Event& event, Verdict* v) override {
+    StartVerdict(event, v);
     if (Reentered()) {
-      Verdict v = StartVerdict(event);
-      v.outcome = Outcome::kInvalid;
-      v.error = std::string(kReentered);
-      v.explanation = v.error;
-      return v;
+      v->outcome = Outcome::kInvalid;
+      v->error = std::string(kReentered);
+      v->explanation = v->error;
+      return;
+    }
+    if (event.kind == RecordKind::kNotACall) {
+      v->explanation = event.not_a_call_reason;
+      return;
+    }
+    if (event.time < kEarliestEventTime || event.time >= kLatestEventTime) {
+      v->outcome = Outcome::kInvalid;
+      v->error = absl::StrCat("eventTime ",
+                              absl::FormatTime("%E4Y-%m-%dT%H:%M:%SZ",
+                                               event.time, absl::UTCTimeZone()),
+                              " is outside 2006-01-01..2100-01-01");
+      v->explanation = absl::StrCat("record could not be judged: ", v->error);
+      return;
+    }
+    const bool sweep_due = clock_.Observe(event.time);
+    if (!sweep_due && !event.issuance.has_value() &&
+        !internal::MayBeComputeAttached(event)) {
+      JudgeCall(event, /*located=*/false, absl::OkStatus(), v);
+      return;  // the event alone showed it: no state was read
     }
     // Callbacks below may not call back in; a callback may judge with
     // another detector, so the marker is restored, not cleared.
     const Detector* const outer = judging_detector;
     judging_detector = this;
-    Located located;
-    if (MayBeCompute(event)) {
-      located.done = true;
-      located.origin.address = event.source;
-      located.status = Locate(event, &located.origin, &located.geo_error);
-    }
-    Verdict v;
+    absl::Status located = absl::OkStatus();
+    const bool locate_first = MayBeCompute(event);
+    if (locate_first) located = Locate(event, &v->origin, &v->error);
     {
-      absl::MutexLock lock(&mu_);
-      v = JudgeLocked(event, located);
+      internal::MutexLock lock(&mu_);
+      if (sweep_due) SweepIfDue();
+      JudgeCall(event, locate_first, located, v);
     }
     judging_detector = outer;
-    if (v.explanation.empty()) {
-      v.explanation = internal::Explain(v, options_.training);
+    if (v->explanation.empty()) {
+      internal::Explain(*v, options_.training, &v->explanation);
     }
-    return v;
   }
 
   bool Reentered() const { return judging_detector == this; }
 
-  Verdict JudgeRecord(absl::string_view json) override {
-    absl::StatusOr<Event> event = ParseCloudTrailRecord(json);
-    if (!event.ok()) {
-      Verdict v;
-      v.outcome = Outcome::kInvalid;
-      v.error = std::string(event.status().message());
-      v.explanation = "record could not be read: " + v.error;
-      return v;
+  void JudgeRecord(absl::string_view json, Verdict* v) override {
+    // Each thread reads into its own Event, whose strings keep their memory
+    // from one record to the next; a call from a callback (judging with
+    // another detector) gets an Event of its own.
+    thread_local Event reused;
+    thread_local bool reused_busy = false;
+    std::optional<Event> nested;
+    const bool mine = !reused_busy;
+    Event& event = mine ? reused : nested.emplace();
+    reused_busy = true;
+    absl::Status read = ParseCloudTrailRecord(json, &event);
+    if (read.ok()) {
+      Judge(event, v);
+    } else {
+      StartVerdict(Event(), v);
+      v->outcome = Outcome::kInvalid;
+      v->error = std::string(read.message());
+      v->explanation = absl::StrCat("record could not be read: ", v->error);
     }
-    return Judge(*event);
+    if (mine) reused_busy = false;
   }
 
   absl::Time watermark() const override {
     if (Reentered()) return absl::InfinitePast();
-    absl::MutexLock lock(&mu_);
-    return watermark_;
+    return clock_.watermark();
   }
 
   GeoCacheStats geo_cache_stats() const override {
@@ -178,14 +306,6 @@ class DetectorImpl : public Detector {
   absl::Status LoadFromString(absl::string_view bytes) override;
 
  private:
-  // The source of a call, located before the lock is taken.
-  struct Located {
-    bool done = false;
-    absl::Status status;
-    Origin origin;
-    std::string geo_error;
-  };
-
   // Returns false for events that are surely not a compute-attached
   // identity's own calls, so that their source need not be located.
   static bool MayBeCompute(const Event& event) {
@@ -198,40 +318,48 @@ class DetectorImpl : public Detector {
     return internal::ServiceActor(event).empty();
   }
 
-  Verdict JudgeLocked(const Event& event, const Located& located);
-  void Observe(absl::Time time);
+  // Judges the call of `event` into *v. Holds mu_, unless the event alone
+  // shows that its identity is not compute-attached (then it reads no
+  // state). When `located`, Locate has filled v->origin with `status`.
+  void JudgeCall(const Event& event, bool located, const absl::Status& status,
+                 Verdict* v);
+  // Forgets the state older than its period, once a day of event time.
+  void SweepIfDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool Active() const;
+  // Returns the parts of the state, with the clock's times in *first and
+  // *watermark for the snapshot code to read or write.
+  internal::StateParts Parts(absl::Time* first, absl::Time* watermark) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Fills *origin; a failed geo lookup leaves the geo fields empty and says
   // why in *geo_error. Returns an error when the source cannot be read.
-  internal::StateParts Parts() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Locate(const Event& event, Origin* origin,
                       std::string* geo_error) const;
   std::optional<HomeAnswer> ResolveHome(const Event& event,
                                         const Classification& c) const;
-  void FindUnusual(const Event& event, const std::string& profile_key,
+  void FindUnusual(const Event& event, absl::string_view profile_key,
                    Verdict* v) const;
   void Decide(const Event& event, Verdict* v);
   void Learn(const Event& event, const Classification& c,
-             const std::string& profile_key, const Origin& origin);
+             absl::string_view profile_key, const Origin& origin);
 
   const Options options_;
   const std::shared_ptr<const GeoCache> cache_;  // also options_.geo
-  mutable absl::Mutex mu_;
+  mutable internal::Mutex mu_;
   // Mutable so that Parts() can lend them to the snapshot code from a const
   // method; only Load writes through them.
   mutable internal::IssuanceTable issuances_ ABSL_GUARDED_BY(mu_);
   mutable internal::LearnedRegions learned_ ABSL_GUARDED_BY(mu_);
-  // The time of the first call judged: activation counts from it, so an
-  // old record arriving late cannot cut the activation period short.
-  mutable absl::Time first_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
-  mutable absl::Time watermark_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  EventClock clock_;
   absl::Time last_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  // The keys of the identity's profile and of its alerts, built in place.
+  std::string profile_key_ ABSL_GUARDED_BY(mu_);
+  std::string dedup_key_ ABSL_GUARDED_BY(mu_);
 };
 
 DetectorStats DetectorImpl::stats() const {
   DetectorStats stats;
   if (Reentered()) return stats;
-  absl::MutexLock lock(&mu_);
+  internal::MutexLock lock(&mu_);
   stats.identities = options_.profiles->size();
   stats.dedup_entries = options_.dedup_cache->size();
   stats.tracked_sessions = issuances_.size();
@@ -244,9 +372,10 @@ DetectorStats DetectorImpl::stats() const {
   return stats;
 }
 
-internal::StateParts DetectorImpl::Parts() const {
-  return internal::StateParts{&first_,
-                              &watermark_,
+internal::StateParts DetectorImpl::Parts(absl::Time* first,
+                                         absl::Time* watermark) const {
+  return internal::StateParts{first,
+                              watermark,
                               options_.profiles.get(),
                               options_.dedup_cache.get(),
                               &issuances_,
@@ -255,8 +384,10 @@ internal::StateParts DetectorImpl::Parts() const {
 
 std::string DetectorImpl::SaveToString() const {
   if (Reentered()) return "";
-  absl::MutexLock lock(&mu_);
-  return internal::EncodeSnapshot(Parts());
+  internal::MutexLock lock(&mu_);
+  absl::Time first = clock_.first();
+  absl::Time watermark = clock_.watermark();
+  return internal::EncodeSnapshot(Parts(&first, &watermark));
 }
 
 absl::Status DetectorImpl::Save(const std::string& path) const {
@@ -268,12 +399,15 @@ absl::Status DetectorImpl::LoadFromString(absl::string_view bytes) {
   if (Reentered()) return absl::FailedPreconditionError(kReentered);
   auto decoded = internal::DecodeSnapshot(bytes);
   if (!decoded.ok()) return decoded.status();
-  absl::MutexLock lock(&mu_);
-  if (first_ != absl::InfiniteFuture()) {
+  internal::MutexLock lock(&mu_);
+  if (clock_.first() != absl::InfiniteFuture()) {
     return absl::FailedPreconditionError(
         "a snapshot can only be loaded before the first call is judged");
   }
-  internal::ApplySnapshot(**decoded, Parts());
+  absl::Time first = absl::InfiniteFuture();
+  absl::Time watermark = absl::InfinitePast();
+  internal::ApplySnapshot(**decoded, Parts(&first, &watermark));
+  clock_.Set(first, watermark);
   last_expiry_ = absl::InfinitePast();
   return absl::OkStatus();
 }
@@ -287,20 +421,20 @@ absl::Status DetectorImpl::Load(const std::string& path) {
                       absl::StrCat(path, ": ", loaded.message()));
 }
 
-void DetectorImpl::Observe(absl::Time time) {
-  if (first_ == absl::InfiniteFuture()) first_ = time;
-  watermark_ = std::max(watermark_, time);
-  if (watermark_ - last_expiry_ < kExpiryInterval) return;
-  last_expiry_ = watermark_;
-  options_.profiles->Expire(watermark_ - options_.training);
-  options_.dedup_cache->Expire(watermark_ - options_.dedup);
-  issuances_.Expire(watermark_ - options_.training,
-                    watermark_ - options_.credential_lifetime);
-  learned_.Expire(watermark_ - options_.training);
+void DetectorImpl::SweepIfDue() {
+  const absl::Time now = clock_.watermark();
+  if (now - last_expiry_ < kExpiryInterval) return;
+  last_expiry_ = now;
+  clock_.set_next_sweep(now + kExpiryInterval);
+  options_.profiles->Expire(now - options_.training);
+  options_.dedup_cache->Expire(now - options_.dedup);
+  issuances_.Expire(now - options_.training,
+                    now - options_.credential_lifetime);
+  learned_.Expire(now - options_.training);
 }
 
 bool DetectorImpl::Active() const {
-  return watermark_ - first_ >= options_.activation;
+  return clock_.watermark() - clock_.first() >= options_.activation;
 }
 
 absl::Status DetectorImpl::Locate(const Event& event, Origin* origin,
@@ -339,13 +473,13 @@ absl::Status DetectorImpl::Locate(const Event& event, Origin* origin,
     *geo_error = absl::StrCat("geo lookup failed: ", geo.status().message());
     return absl::OkStatus();
   }
-  origin->country = geo->country;
+  origin->country = std::move(geo->country);
   origin->asn = geo->asn;
-  origin->as_org = geo->as_org;
-  origin->city = geo->city;
-  origin->geo_source = geo->source;
-  origin->country_source = geo->country_source;
-  origin->asn_source = geo->asn_source;
+  origin->as_org = std::move(geo->as_org);
+  origin->city = std::move(geo->city);
+  origin->geo_source = std::move(geo->source);
+  origin->country_source = std::move(geo->country_source);
+  origin->asn_source = std::move(geo->asn_source);
   return absl::OkStatus();
 }
 
@@ -380,7 +514,7 @@ std::optional<HomeAnswer> DetectorImpl::ResolveHome(
 }
 
 void DetectorImpl::FindUnusual(const Event& event,
-                               const std::string& profile_key,
+                               absl::string_view profile_key,
                                Verdict* v) const {
   const absl::Time since = event.time - options_.training;
   const ProfileStore& profiles = *options_.profiles;
@@ -396,8 +530,8 @@ void DetectorImpl::FindUnusual(const Event& event,
 void DetectorImpl::Decide(const Event& event, Verdict* v) {
   v->variation = ChooseVariation(*v, event.provider);
   v->severity = options_.severities[static_cast<size_t>(v->variation)];
-  const std::string key =
-      absl::StrCat(v->account, "|", v->identity, "|", v->compute_id);
+  const std::string& key =
+      JoinKey(&dedup_key_, v->account, v->identity, v->compute_id);
   v->alert_id = AlertId(event, key);
   std::optional<DedupEntry> last = options_.dedup_cache->Find(key);
   if (last && absl::AbsDuration(event.time - last->time) < options_.dedup &&
@@ -412,7 +546,7 @@ void DetectorImpl::Decide(const Event& event, Verdict* v) {
 }
 
 void DetectorImpl::Learn(const Event& event, const Classification& c,
-                         const std::string& profile_key, const Origin& origin) {
+                         absl::string_view profile_key, const Origin& origin) {
   if (!event.error_code.empty()) return;
   options_.profiles->Record(profile_key, origin.country, origin.asn,
                             event.time);
@@ -422,73 +556,57 @@ void DetectorImpl::Learn(const Event& event, const Classification& c,
   }
 }
 
-Verdict DetectorImpl::JudgeLocked(const Event& event, const Located& located) {
-  Verdict v = StartVerdict(event);
-  if (event.kind == RecordKind::kNotACall) {
-    v.explanation = event.not_a_call_reason;
-    return v;
-  }
-  if (event.time < kEarliestEventTime || event.time >= kLatestEventTime) {
-    v.outcome = Outcome::kInvalid;
-    v.error = absl::StrCat("eventTime ",
-                           absl::FormatTime("%E4Y-%m-%dT%H:%M:%SZ", event.time,
-                                            absl::UTCTimeZone()),
-                           " is outside 2006-01-01..2100-01-01");
-    v.explanation = "record could not be judged: " + v.error;
-    return v;
-  }
-  Observe(event.time);
+void DetectorImpl::JudgeCall(const Event& event, bool located,
+                             const absl::Status& status, Verdict* v) {
   if (event.issuance && event.error_code.empty()) {
     issuances_.Add(*event.issuance, event.time);
   }
+  const Classification c =
+      internal::Classify(event, issuances_, options_.training,
+                         options_.inventory.get(), &v->explanation);
+  v->identity_class = c.identity_class;
+  v->compute_id.assign(c.compute_id.data(), c.compute_id.size());
+  if (c.identity_class == IdentityClass::kNone ||
+      !internal::ServiceActor(event).empty()) {
+    if (located) {  // the source is not part of such a verdict
+      StartOrigin(event.source, &v->origin);
+      v->error.clear();
+    }
+    if (c.identity_class != IdentityClass::kNone) {
+      absl::StrAppend(&v->explanation, "call made by ",
+                      internal::ServiceActor(event),
+                      " on the identity's behalf");
+    }
+    return;
+  }
 
-  const Classification c = internal::Classify(
-      event, issuances_, options_.training, options_.inventory.get());
-  v.identity_class = c.identity_class;
-  v.compute_id = c.compute_id;
-  if (c.identity_class == IdentityClass::kNone) {
-    v.explanation = c.reason;
-    return v;
+  absl::Status read = status;
+  if (!located) read = Locate(event, &v->origin, &v->error);
+  if (!read.ok()) {
+    v->outcome = Outcome::kInvalid;
+    v->error = std::string(read.message());
+    v->explanation = absl::StrCat("record could not be judged: ", v->error);
+    return;
   }
-  if (std::string actor = internal::ServiceActor(event); !actor.empty()) {
-    v.explanation =
-        absl::StrCat("call made by ", actor, " on the identity's behalf");
-    return v;
-  }
-
-  absl::Status status;
-  if (located.done) {
-    status = located.status;
-    v.origin = located.origin;
-    v.error = located.geo_error;
-  } else {
-    status = Locate(event, &v.origin, &v.error);
-  }
-  if (!status.ok()) {
-    v.outcome = Outcome::kInvalid;
-    v.error = std::string(status.message());
-    v.explanation = "record could not be judged: " + v.error;
-    return v;
-  }
-  const std::string profile_key = absl::StrCat(v.account, "|", v.identity);
+  const std::string& profile_key =
+      JoinKey(&profile_key_, v->account, v->identity);
   std::optional<HomeAnswer> home = ResolveHome(event, c);
   if (home) {
-    v.home_region = home->region;
-    v.home_source = home->source;
+    v->home_region = home->region;
+    v->home_source = home->source;
   }
 
   if (!Active()) {
-    v.outcome = Outcome::kLearning;
+    v->outcome = Outcome::kLearning;
   } else if (!home) {
-    v.outcome = Outcome::kUnresolved;
-  } else if (IsInside(v.origin, event.provider, home->region)) {
-    v.outcome = Outcome::kInRegion;
+    v->outcome = Outcome::kUnresolved;
+  } else if (IsInside(v->origin, event.provider, home->region)) {
+    v->outcome = Outcome::kInRegion;
   } else {
-    FindUnusual(event, profile_key, &v);
-    Decide(event, &v);
+    FindUnusual(event, profile_key, v);
+    Decide(event, v);
   }
-  Learn(event, c, profile_key, v.origin);
-  return v;  // Judge explains it once the lock is let go
+  Learn(event, c, profile_key, v->origin);
 }
 
 }  // namespace

@@ -68,36 +68,38 @@ std::string DescribeOrigin(const Origin& origin) {
   return absl::StrCat(origin.address, " (", absl::StrJoin(parts, ", "), ")");
 }
 
-std::string Explain(const Verdict& v, absl::Duration training) {
+void Explain(const Verdict& v, absl::Duration training, std::string* out) {
   if (v.outcome == Outcome::kInRegion) {  // the common case: short, cheap
-    return absl::StrCat("inside home region ", v.home_region, " (from ",
-                        HomeSourceName(v.home_source), ")");
+    absl::StrAppend(out, "inside home region ", v.home_region, " (from ",
+                    HomeSourceName(v.home_source), ")");
+    return;
   }
   const std::string call =
       absl::StrCat(v.event_name.empty() ? "a call" : v.event_name, " from ",
                    DescribeOrigin(v.origin));
   switch (v.outcome) {
     case Outcome::kLearning:
-      return absl::StrCat(Compute(v), ": ", call,
-                          "; activation period not reached, learning");
+      absl::StrAppend(out, Compute(v), ": ", call,
+                      "; activation period not reached, learning");
+      return;
     case Outcome::kUnresolved:
-      return absl::StrCat(Compute(v), ": ", call,
-                          "; home region unknown (no record, inventory, "
-                          "issuance or learned region names it)");
+      absl::StrAppend(out, Compute(v), ": ", call,
+                      "; home region unknown (no record, inventory, "
+                      "issuance or learned region names it)");
+      return;
     case Outcome::kAlert:
     case Outcome::kSuppressed:
       break;
     default:
-      return "";
+      return;
   }
-  std::string text = absl::StrCat(
-      Compute(v), ": ", call, " outside home region ", Home(v),
+  absl::StrAppend(
+      out, Compute(v), ": ", call, " outside home region ", Home(v),
       v.error_code.empty() ? "" : absl::StrCat(", failed with ", v.error_code),
       Unusual(v, training));
   if (v.outcome == Outcome::kSuppressed) {
-    absl::StrAppend(&text, "; repeats alert ", v.duplicate_of);
+    absl::StrAppend(out, "; repeats alert ", v.duplicate_of);
   }
-  return text;
 }
 
 }  // namespace offregion::internal

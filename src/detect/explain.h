@@ -14,9 +14,10 @@ namespace offregion::internal {
 // "203.0.113.10 (internet, NL, AS64501 EXAMPLE-HOSTING-NL)".
 std::string DescribeOrigin(const Origin& origin);
 
-// Returns the explanation of a verdict whose outcome, variation, home and
-// origin are set. `training` is the profile window, for the wording.
-std::string Explain(const Verdict& verdict, absl::Duration training);
+// Appends to *out the explanation of a verdict whose outcome, variation,
+// home and origin are set. `training` is the profile window, for the
+// wording.
+void Explain(const Verdict& verdict, absl::Duration training, std::string* out);
 
 }  // namespace offregion::internal
 

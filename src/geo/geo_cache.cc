@@ -4,8 +4,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
-#include "absl/synchronization/mutex.h"
 #include "offregion/geo.h"
+#include "src/common/mutex.h"
 
 namespace offregion {
 namespace {
@@ -16,7 +16,7 @@ constexpr size_t kDefaultCapacity = 65536;
 }  // namespace
 
 struct GeoCache::Shard {
-  mutable absl::Mutex mu;
+  mutable internal::Mutex mu;
   absl::flat_hash_map<IpAddress, GeoInfo> answers ABSL_GUARDED_BY(mu);
   size_t capacity = 0;
   mutable std::atomic<uint64_t> hits{0};
@@ -36,7 +36,7 @@ GeoCache::~GeoCache() = default;
 absl::StatusOr<GeoInfo> GeoCache::Lookup(const IpAddress& address) const {
   Shard& shard = shards_[absl::HashOf(address) % kShards];
   {
-    absl::MutexLock lock(&shard.mu);
+    internal::MutexLock lock(&shard.mu);
     auto it = shard.answers.find(address);
     if (it != shard.answers.end()) {
       shard.hits.fetch_add(1, std::memory_order_relaxed);
@@ -46,7 +46,7 @@ absl::StatusOr<GeoInfo> GeoCache::Lookup(const IpAddress& address) const {
   shard.misses.fetch_add(1, std::memory_order_relaxed);
   absl::StatusOr<GeoInfo> answer = inner_->Lookup(address);
   if (!answer.ok()) return answer;
-  absl::MutexLock lock(&shard.mu);
+  internal::MutexLock lock(&shard.mu);
   if (shard.answers.size() >= shard.capacity) {
     // Forget an eighth of the shard; which ones is arbitrary.
     size_t drop = std::max<size_t>(1, shard.capacity / 8);
@@ -64,7 +64,7 @@ GeoCacheStats GeoCache::stats() const {
   for (size_t i = 0; i < kShards; ++i) {
     stats.hits += shards_[i].hits.load(std::memory_order_relaxed);
     stats.misses += shards_[i].misses.load(std::memory_order_relaxed);
-    absl::MutexLock lock(&shards_[i].mu);
+    internal::MutexLock lock(&shards_[i].mu);
     stats.entries += shards_[i].answers.size();
   }
   return stats;

@@ -21,8 +21,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "offregion/geo.h"
+#include "src/common/mutex.h"
 
 extern "C" {  // only libloc.h declares its own C linkage
 #include <libloc/as.h>
@@ -64,7 +64,7 @@ struct LibLocProvider::Handle {
   // libloc counts references without atomics and writes static buffers
   // during a lookup (ThreadSanitizer shows the latter): one lookup at a
   // time.
-  absl::Mutex mu;
+  internal::Mutex mu;
 
   ~Handle() {
     if (db != nullptr) loc_database_unref(db);
@@ -121,7 +121,7 @@ absl::StatusOr<GeoInfo> LibLocProvider::Lookup(const IpAddress& address) const {
   in6_addr key;  // IPv4 is already in its IPv4-mapped form
   std::memcpy(key.s6_addr, address.bytes().data(), sizeof(key.s6_addr));
 
-  absl::MutexLock lock(&handle_->mu);
+  internal::MutexLock lock(&handle_->mu);
   loc_network* network = nullptr;
   int result = loc_database_lookup(handle_->db, &key, &network);
   if (result < 0) {

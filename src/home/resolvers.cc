@@ -25,7 +25,11 @@ absl::string_view SessionKey(absl::string_view account, absl::string_view role,
                              absl::string_view session_name) {
   thread_local std::string key;
   key.clear();
-  absl::StrAppend(&key, account, "|", role, "|", session_name);
+  key.append(account.data(), account.size())
+      .append(1, '|')
+      .append(role.data(), role.size())
+      .append(1, '|')
+      .append(session_name.data(), session_name.size());
   return key;
 }
 
@@ -33,7 +37,9 @@ absl::string_view ComputeKey(absl::string_view account,
                              absl::string_view compute_id) {
   thread_local std::string key;
   key.clear();
-  absl::StrAppend(&key, account, "|", compute_id);
+  key.append(account.data(), account.size())
+      .append(1, '|')
+      .append(compute_id.data(), compute_id.size());
   return key;
 }
 

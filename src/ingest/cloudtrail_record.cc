@@ -860,4 +860,28 @@ absl::StatusOr<Event> ParseCloudTrailRecord(absl::string_view json) {
   return event;
 }
 
+absl::Status ParseCloudTrailRecord(absl::string_view json, Event* event) {
+  event->kind = RecordKind::kApiCall;
+  event->provider = Provider::kAws;
+  event->time = absl::UnixEpoch();
+  for (std::string* text :
+       {&event->event_id,          &event->event_name,
+        &event->event_source,      &event->not_a_call_reason,
+        &event->identity_type,     &event->account,
+        &event->identity,          &event->principal_arn,
+        &event->session_name,      &event->access_key_id,
+        &event->invoked_by,        &event->compute_id,
+        &event->scope_issuer_type, &event->scope_issued_to,
+        &event->call_region,       &event->source,
+        &event->vpc_endpoint_id,   &event->vpc_endpoint_account,
+        &event->error_code,        &event->user_agent}) {
+    text->clear();
+  }
+  event->identity_class = IdentityClass::kUnknown;
+  event->ec2_role_delivery = false;
+  event->instance_arns.clear();
+  event->issuance.reset();
+  return ReadRecord(json, event);
+}
+
 }  // namespace offregion

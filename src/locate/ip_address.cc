@@ -130,11 +130,6 @@ IpAddress IpAddress::V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   return address;
 }
 
-bool IpAddress::bit(int index) const {
-  int byte = (is_v4_ ? kV4Offset : 0) + index / 8;
-  return (bytes_[byte] >> (7 - index % 8)) & 1;
-}
-
 bool IpAddress::IsInternal() const {
   if (is_v4_) {
     uint32_t number = V4Number(bytes_);

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -342,6 +344,109 @@ TEST_F(DetectorTest, InvalidJsonRecord) {
   EXPECT_FALSE(v.error.empty());
 }
 
+TEST_F(DetectorTest, ReusedVerdictGivesWhatFreshVerdictsGive) {
+  std::unique_ptr<Detector> fresh = std::move(detector_);
+  Build(Options());
+  std::vector<Event> events = {
+      Issuance(Day(1), "ec2.amazonaws.com", "i-0a1b2c3d4e5f60718")};
+  for (int day = 1; day <= 16; ++day) {
+    events.push_back(
+        Ec2Call(Day(day, 1), "3.85.0.1", absl::StrCat("train-", day)));
+  }
+  Event person = Ec2Call(Day(17), "203.0.113.10", "person");
+  person.identity_type = "IAMUser";
+  Event failed = Ec2Call(Day(17, 3), "198.51.100.7", "failed");
+  failed.error_code = "AccessDenied";
+  Event service = Ec2Call(Day(17, 4), "203.0.113.10", "service");
+  service.invoked_by = "cloudformation.amazonaws.com";
+  Event not_a_call;
+  not_a_call.kind = RecordKind::kNotACall;
+  not_a_call.time = Day(17);
+  not_a_call.not_a_call_reason = "CloudTrail digest file";
+  Event endpoint = Ec2Call(Day(17, 5), "203.0.113.10", "endpoint");
+  endpoint.vpc_endpoint_id = "vpce-1";
+  endpoint.vpc_endpoint_account = "999988887777";
+  for (Event e :
+       {Ec2Call(Day(17), "203.0.113.10", "alert"), person,
+        Ec2Call(Day(17, 2), "203.0.113.11", "repeat"), failed, service,
+        not_a_call, endpoint, Ec2Call(Day(17, 6), "not-an-address", "bad"),
+        Ec2Call(Day(17, 7), "3.85.0.2", "in-region"),
+        Ec2Call(absl::FromUnixSeconds(1), "3.85.0.2", "too-old")}) {
+    events.push_back(std::move(e));
+  }
+  Verdict reused;
+  for (const Event& event : events) {
+    detector_->Judge(event, &reused);
+    EXPECT_EQ(VerdictToJson(reused), VerdictToJson(fresh->Judge(event)));
+  }
+  EXPECT_EQ(reused.outcome, Outcome::kInvalid);  // the last one, too old
+  detector_->JudgeRecord("{broken", &reused);
+  EXPECT_EQ(VerdictToJson(reused), VerdictToJson(fresh->JudgeRecord("{b")));
+}
+
+// Two threads on one detector, each with its own identities, give each
+// event the verdict one thread gives it. (The state is swept by the newest
+// event time of all threads: the streams span less than every period, so
+// that no sweep can remove what a lagging thread still needs.)
+TEST(DetectorThreads, TwoThreadsGiveTheVerdictsOfOne) {
+  auto make = [] {
+    Options options;
+    options.activation = absl::ZeroDuration();
+    options.dedup = absl::Hours(24 * 30);
+    options.locator = CloudRanges::ParseAws(kRanges).value();
+    options.geo = GeoTable::Parse(kGeo).value();
+    return Detector::Create(std::move(options)).value();
+  };
+  // Per thread, a stream of its own roles: issuance, calls from home, from
+  // a usual network abroad and from new ones.
+  auto stream = [](int thread) {
+    std::vector<Event> events;
+    for (int day = 1; day <= 20; ++day) {
+      for (int role = 0; role < 20; ++role) {
+        const std::string name = absl::StrCat("role-", thread, "-", role);
+        const char* source = day % 7 == 0   ? "203.0.113.10"
+                             : day % 5 == 0 ? "198.51.100.9"
+                                            : "3.85.0.1";
+        Event e =
+            Ec2Call(Day(day, role % 24), source, absl::StrCat(name, "-", day));
+        e.identity = absl::StrCat("arn:aws:iam::111122223333:role/", name);
+        e.session_name = absl::StrCat("i-0a1b2c3d4e5f607", 10 + role);
+        e.account = absl::StrCat("1111222233", 10 + thread);
+        events.push_back(std::move(e));
+      }
+    }
+    return events;
+  };
+  const std::vector<Event> streams[2] = {stream(0), stream(1)};
+  std::vector<std::string> alone[2], together[2];
+  auto one = make();
+  for (int t = 0; t < 2; ++t) {
+    for (const Event& e : streams[t]) {
+      alone[t].push_back(VerdictToJson(one->Judge(e)));
+    }
+  }
+  auto shared = make();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      Verdict v;
+      for (const Event& e : streams[t]) {
+        shared->Judge(e, &v);
+        together[t].push_back(VerdictToJson(v));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < 2; ++t) {
+    ASSERT_EQ(together[t].size(), alone[t].size());
+    for (size_t i = 0; i < alone[t].size(); ++i) {
+      ASSERT_EQ(together[t][i], alone[t][i]) << t << " " << i;
+    }
+  }
+  EXPECT_EQ(shared->stats().identities, one->stats().identities);
+  EXPECT_EQ(shared->stats().learned_computes, 40u);
+}
+
 // A geo provider whose database broke after it was opened.
 class BrokenGeo : public GeoProvider {
  public:
@@ -435,6 +540,52 @@ TEST(DetectorGeo, CallbackMayUseAnotherDetectorButNotItsOwn) {
   EXPECT_EQ(v.home_region, "eu-west-1");
   EXPECT_EQ(inventory->other_verdict.outcome, Outcome::kUnresolved);
   EXPECT_EQ(inventory->own_verdict.outcome, Outcome::kInvalid);
+}
+
+// An inventory whose lookup reads and judges another record with another
+// detector, on the same thread as the outer record.
+class RecordJudgingInventory : public HomeResolver {
+ public:
+  std::optional<HomeAnswer> Resolve(const HomeQuery& query) const override {
+    if (query.event->event_id == "outer") {
+      inner_verdict = other->JudgeRecord(R"({"eventID": "inner",
+          "eventTime": "2026-03-01T00:00:00Z", "eventName": "GetObject",
+          "userIdentity": {"type": "IAMUser", "accountId": "444455556666"},
+          "sourceIPAddress": "198.51.100.4"})");
+    }
+    return HomeAnswer{"eu-west-1", HomeSource::kInventory};
+  }
+  Detector* other = nullptr;
+  mutable Verdict inner_verdict;
+};
+
+TEST(DetectorGeo, CallbackMayJudgeRecordsWithAnotherDetector) {
+  auto inventory = std::make_shared<RecordJudgingInventory>();
+  auto make = [&](std::shared_ptr<const HomeResolver> inv) {
+    Options options;
+    options.activation = absl::ZeroDuration();
+    options.locator = CloudRanges::Empty();
+    options.use_default_geo = false;
+    options.inventory = std::move(inv);
+    return Detector::Create(std::move(options)).value();
+  };
+  auto own = make(inventory);
+  auto other = make(nullptr);
+  inventory->other = other.get();
+  Verdict v = own->JudgeRecord(R"({"eventID": "outer",
+      "eventTime": "2026-03-01T00:00:00Z", "eventName": "ListBuckets",
+      "userIdentity": {"type": "AssumedRole", "accountId": "111122223333",
+        "arn": "arn:aws:sts::111122223333:assumed-role/web/i-0a1b2c3d4e5f60718",
+        "sessionContext": {"ec2RoleDelivery": "2.0"}},
+      "sourceIPAddress": "198.51.100.1"})");
+  EXPECT_EQ(v.event_id, "outer");
+  EXPECT_EQ(v.account, "111122223333");
+  EXPECT_EQ(v.compute_id, "i-0a1b2c3d4e5f60718");
+  EXPECT_EQ(v.home_region, "eu-west-1");
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(inventory->inner_verdict.event_id, "inner");
+  EXPECT_EQ(inventory->inner_verdict.account, "444455556666");
+  EXPECT_EQ(inventory->inner_verdict.outcome, Outcome::kNotApplicable);
 }
 
 TEST(DetectorCreate, RejectsNegativePeriods) {

@@ -77,6 +77,55 @@ bool SharedFileExists(const std::string& relative_path) {
       absl::StrCat(OFFREGION_SHARED_DIR, "/", relative_path));
 }
 
+// Every field of `event`, one a line, for comparing whole Events.
+std::string Dump(const Event& e) {
+  std::string text = absl::StrCat(
+      static_cast<int>(e.kind), "|", static_cast<int>(e.provider), "|",
+      absl::FormatTime(e.time), "|", e.event_id, "|", e.event_name, "|",
+      e.event_source, "|", e.not_a_call_reason, "|", e.identity_type, "|",
+      e.account, "|", e.identity, "|", e.principal_arn, "|", e.session_name,
+      "|", e.access_key_id, "|", e.invoked_by, "|",
+      static_cast<int>(e.identity_class), "|", e.compute_id, "|",
+      e.ec2_role_delivery, "|", e.scope_issuer_type, "|", e.scope_issued_to,
+      "|", e.call_region, "|", e.source, "|", e.vpc_endpoint_id, "|",
+      e.vpc_endpoint_account, "|", e.error_code, "|", e.user_agent, "\n");
+  for (const std::string& arn : e.instance_arns) {
+    absl::StrAppend(&text, "instance ", arn, "\n");
+  }
+  if (e.issuance) {
+    absl::StrAppend(&text, "issuance ", e.issuance->issuer, "|",
+                    e.issuance->account, "|", e.issuance->role, "|",
+                    e.issuance->session_name, "|", e.issuance->access_key_id,
+                    "|", e.issuance->region, "\n");
+  }
+  return text;
+}
+
+TEST(ParseCloudTrailRecord, IntoOneEventGivesWhatFreshEventsGive) {
+  const std::vector<std::string> records = {
+      Fixture("lambda_in_scope_of.json"),
+      Fixture("assume_role_by_ec2.json"),
+      Fixture("ec2_instance_profile.json"),
+      R"({"eventTime": "2026-03-01T00:00:00Z",
+          "userIdentity": {"type": "Root"}})",
+      Fixture("insight.json"),
+      Fixture("digest.json"),
+      Fixture("assume_role_by_user.json"),
+      R"({"eventTime": "2026-03-01T00:00:00Z",
+          "userIdentity": {"type": "IAMUser"}})",
+  };
+  Event reused;
+  for (const std::string& record : records) {
+    absl::StatusOr<Event> fresh = ParseCloudTrailRecord(record);
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    ASSERT_TRUE(ParseCloudTrailRecord(record, &reused).ok());
+    EXPECT_EQ(Dump(reused), Dump(*fresh));
+  }
+  absl::Status broken = ParseCloudTrailRecord("{broken", &reused);
+  EXPECT_EQ(broken.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(broken.message(), ErrorOf("{broken"));
+}
+
 TEST(ParseCloudTrailRecord, ReadsEveryFieldOfEc2InstanceProfileCall) {
   Event event = MustParse(Fixture("ec2_instance_profile.json"));
   EXPECT_EQ(event.kind, RecordKind::kApiCall);
