@@ -10,14 +10,18 @@
 // times before 2006 or from 2100 on are refused as invalid.
 //
 // Thread safety: Judge and JudgeRecord may be called from several threads
-// at once; calls are serialised inside, so each event sees the state that
-// every earlier call left. Stream order is the order in which calls enter.
-// The state is locked only while it is read and changed: locating and
-// enriching the source (geo lookups) runs before, on the calling thread,
-// so a GeoProvider is called from several threads at once. A caller's
-// inventory runs under the lock and must not call the same detector: such
-// a call is refused (an invalid verdict, an error status, empty stats)
-// rather than deadlocking.
+// at once. The steps that read and change the state of identities take one
+// lock, so each event sees the state that every earlier call left; stream
+// order is the order in which calls take it. Reading the record, locating
+// and enriching the source (geo lookups) run before, on the calling
+// thread, so a GeoProvider is called from several threads at once; a call
+// whose identity the event alone shows not to be compute-attached takes no
+// lock at all. "Now" is the newest event time of all threads, and old
+// state is swept by it: threads should feed streams of about the same time.
+// A caller's inventory runs under the lock and must not call the same
+// detector: such a call is refused (an invalid verdict, an error status,
+// empty stats) rather than deadlocking. A Verdict or Event passed in to be
+// filled belongs to the calling thread.
 //
 //   offregion::Options options;
 //   options.activation = absl::ZeroDuration();

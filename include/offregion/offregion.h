@@ -23,10 +23,10 @@
  *  7. Pointer arguments other than errptr and out-pointers documented as
  *     optional must not be NULL; a NULL handle is OFFREGION_INVALID_ARGUMENT.
  *  8. Thread safety: an options handle is used by one thread at a time. A
- *     detector may be used by any number of threads at once: judging is
- *     serialised inside, and each call sees the state every earlier call
- *     left. Verdicts, verdict lists and readers are used by one thread at
- *     a time, and are independent of each other and of the detector.
+ *     detector may be used by any number of threads at once: the state
+ *     steps of judging take one lock inside, and each call sees the state
+ *     every earlier call left. Verdicts, verdict lists and readers are used by
+ * one thread at a time, and are independent of each other and of the detector.
  *
  * Not supported: custom profile stores and dedup caches (C++ only), GCP
  * and Azure records.

@@ -59,6 +59,9 @@ std::string AlertId(const Event& event, absl::string_view key) {
 // deadlocking.
 thread_local const Detector* judging_detector = nullptr;
 
+// Records longer than this are not kept in a thread's reused Event.
+constexpr size_t kLargeRecord = 64 << 10;
+
 constexpr absl::string_view kReentered =
     "the detector was called from inside one of its own callbacks";
 
@@ -287,7 +290,11 @@ class DetectorImpl : public Detector {
       v->error = std::string(read.message());
       v->explanation = absl::StrCat("record could not be read: ", v->error);
     }
-    if (mine) reused_busy = false;
+    if (!mine) return;
+    reused_busy = false;
+    // A field cannot be longer than its record: after a large record, the
+    // memory is given back rather than kept for the thread's lifetime.
+    if (json.size() > kLargeRecord) reused = Event();
   }
 
   absl::Time watermark() const override {

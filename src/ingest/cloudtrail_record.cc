@@ -435,6 +435,9 @@ error_code CollectRecord(od::object object, RecordSlots* slots,
                  });
 }
 
+// Records longer than this do not leave their memory in a thread's parsers.
+constexpr size_t kLargeRecord = 64 << 10;
+
 // Explains why `json` (`what` in messages) is not a record, given
 // On-Demand's error, or the type of the document when there was none.
 absl::Status Rejection(absl::string_view json, absl::string_view what,
@@ -443,6 +446,7 @@ absl::Status Rejection(absl::string_view json, absl::string_view what,
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element unused;
   error_code dom_error = parser.parse(json.data(), json.size()).get(unused);
+  if (json.size() > kLargeRecord) parser = simdjson::dom::parser();
   if (dom_error != SUCCESS) error = dom_error;
   if (error != SUCCESS) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -819,17 +823,19 @@ absl::Status RecordToEvent(RecordSlots& slots, const RecordSlots& outer,
   return status;
 }
 
+// Two parsers: the LookupEvents form needs the outer document alive while
+// the inner one is read. On-Demand reads past the end: the buffers hold
+// padded copies.
+struct ParserState {
+  od::parser outer_parser;
+  od::parser inner_parser;
+  std::string outer_buffer;
+  std::string inner_buffer;
+};
+
 // Fills *event from the record `json`, in either LookupEvents form too.
-absl::Status ReadRecord(absl::string_view json, Event* event) {
-  // Two parsers: the LookupEvents form needs the outer document alive while
-  // the inner one is read. On-Demand reads past the end: the buffers hold
-  // padded copies.
-  thread_local struct {
-    od::parser outer_parser;
-    od::parser inner_parser;
-    std::string outer_buffer;
-    std::string inner_buffer;
-  } state;
+absl::Status ReadRecordWith(ParserState& state, absl::string_view json,
+                            Event* event) {
   RecordSlots outer;
   std::optional<RecordSlots> inner;  // of the LookupEvents form
   absl::Status status = ReadDocument(state.outer_parser, state.outer_buffer,
@@ -848,6 +854,13 @@ absl::Status ReadRecord(absl::string_view json, Event* event) {
                         &inner.emplace(), nullptr);
   if (!status.ok()) return status;
   return RecordToEvent(*inner, outer, event);
+}
+
+absl::Status ReadRecord(absl::string_view json, Event* event) {
+  thread_local ParserState state;
+  absl::Status status = ReadRecordWith(state, json, event);
+  if (json.size() > kLargeRecord) state = ParserState();
+  return status;
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ class Detector:
     clear. KeyboardInterrupt and SystemExit are re-raised when the judging
     call returns.
 
-    A detector may be shared by threads (the library serialises judging).
+    A detector may be shared by threads (the library locks its state).
     Use it as a context manager, or call close(), to free it at once.
     """
 
