@@ -29,7 +29,11 @@ class ABSL_LOCKABLE Mutex {
   void Unlock() ABSL_UNLOCK_FUNCTION() { pthread_mutex_unlock(&mu_); }
 
  private:
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
   pthread_mutex_t mu_ = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+#else  // a C library without adaptive mutexes: a plain one
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+#endif
 };
 
 // Holds *mu from construction to destruction.
