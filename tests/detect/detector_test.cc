@@ -506,6 +506,18 @@ TEST(DetectorGeo, CallbackCallingTheDetectorIsRefused) {
   EXPECT_EQ(detector->stats().identities, 0u);  // usable again afterwards
 }
 
+// Returns a detector without cloud ranges or geo data, active at once,
+// asking `inventory` (may be null) for home regions.
+std::unique_ptr<Detector> DetectorWithInventory(
+    std::shared_ptr<const HomeResolver> inventory) {
+  Options options;
+  options.activation = absl::ZeroDuration();
+  options.locator = CloudRanges::Empty();
+  options.use_default_geo = false;
+  options.inventory = std::move(inventory);
+  return Detector::Create(std::move(options)).value();
+}
+
 // An inventory whose lookup judges with another detector, then with its
 // own: the second is refused, the first works.
 class NestingInventory : public HomeResolver {
@@ -524,16 +536,8 @@ class NestingInventory : public HomeResolver {
 
 TEST(DetectorGeo, CallbackMayUseAnotherDetectorButNotItsOwn) {
   auto inventory = std::make_shared<NestingInventory>();
-  auto make = [&](std::shared_ptr<const HomeResolver> inv) {
-    Options options;
-    options.activation = absl::ZeroDuration();
-    options.locator = CloudRanges::Empty();
-    options.use_default_geo = false;
-    options.inventory = std::move(inv);
-    return Detector::Create(std::move(options)).value();
-  };
-  auto own = make(inventory);
-  auto other = make(nullptr);
+  auto own = DetectorWithInventory(inventory);
+  auto other = DetectorWithInventory(nullptr);
   inventory->own = own.get();
   inventory->other = other.get();
   Verdict v = own->Judge(Ec2Call(Day(1), "198.51.100.1", "outer"));
@@ -561,16 +565,8 @@ class RecordJudgingInventory : public HomeResolver {
 
 TEST(DetectorGeo, CallbackMayJudgeRecordsWithAnotherDetector) {
   auto inventory = std::make_shared<RecordJudgingInventory>();
-  auto make = [&](std::shared_ptr<const HomeResolver> inv) {
-    Options options;
-    options.activation = absl::ZeroDuration();
-    options.locator = CloudRanges::Empty();
-    options.use_default_geo = false;
-    options.inventory = std::move(inv);
-    return Detector::Create(std::move(options)).value();
-  };
-  auto own = make(inventory);
-  auto other = make(nullptr);
+  auto own = DetectorWithInventory(inventory);
+  auto other = DetectorWithInventory(nullptr);
   inventory->other = other.get();
   Verdict v = own->JudgeRecord(R"({"eventID": "outer",
       "eventTime": "2026-03-01T00:00:00Z", "eventName": "ListBuckets",
