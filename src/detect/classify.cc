@@ -68,8 +68,9 @@ Classification ClassifyAssumedRole(const Event& event,
       absl::StrContains(event.user_agent, kLambdaAgentMarker)) {
     return Make(IdentityClass::kAwsLambda, session);
   }
-  absl::StrAppend(why_not, "role session ", session,
-                  " is not a compute resource's");
+  why_not->append("role session ")
+      .append(session)
+      .append(" is not a compute resource's");
   return Make(IdentityClass::kNone, "");
 }
 

@@ -70,8 +70,12 @@ std::string DescribeOrigin(const Origin& origin) {
 
 void Explain(const Verdict& v, absl::Duration training, std::string* out) {
   if (v.outcome == Outcome::kInRegion) {  // the common case: short, cheap
-    absl::StrAppend(out, "inside home region ", v.home_region, " (from ",
-                    HomeSourceName(v.home_source), ")");
+    const absl::string_view source = HomeSourceName(v.home_source);
+    out->append("inside home region ")
+        .append(v.home_region)
+        .append(" (from ")
+        .append(source.data(), source.size())
+        .append(")");
     return;
   }
   const std::string call =
