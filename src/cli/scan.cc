@@ -78,6 +78,7 @@ void ScanFile(Detector& detector, const std::string& path, bool all,
     }
     if (v.outcome == Outcome::kInvalid && record.status.ok()) {
       v.error = absl::StrCat(record.location, ": ", v.error);
+      v.explanation = absl::StrCat(record.location, ": ", v.explanation);
     }
     Count(v, summary);
     if (all || v.outcome == Outcome::kAlert) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -53,11 +54,35 @@ std::string AlertId(const Event& event, absl::string_view key) {
   return absl::StrFormat("oa-%016x", hash);
 }
 
-// The detector this thread is judging with, if any. A caller's callback
-// (an inventory or geo lookup) runs while the detector's lock is held; a
-// call from it back into the same detector is refused instead of
-// deadlocking.
-thread_local const Detector* judging_detector = nullptr;
+// The detectors this thread is judging with: a chain of marks that live
+// on the stack of the Judge calls, innermost first. A caller's callback (an
+// inventory or geo lookup) runs while its detector is judging, perhaps
+// holding its lock; it may judge with another detector, but a call back
+// into any detector of the chain, directly or through other detectors'
+// callbacks, is refused instead of deadlocking.
+struct JudgingMark;
+thread_local const JudgingMark* innermost_mark = nullptr;
+
+struct JudgingMark {
+  explicit JudgingMark(const Detector* judging)
+      : detector(judging), outer(innermost_mark) {
+    innermost_mark = this;
+  }
+  JudgingMark(const JudgingMark&) = delete;
+  JudgingMark& operator=(const JudgingMark&) = delete;
+  ~JudgingMark() { innermost_mark = outer; }  // also when a callback throws
+
+  const Detector* const detector;
+  const JudgingMark* const outer;
+};
+
+// Returns true when this thread is judging with `detector`.
+bool Judging(const Detector* detector) {
+  for (const JudgingMark* m = innermost_mark; m != nullptr; m = m->outer) {
+    if (m->detector == detector) return true;
+  }
+  return false;
+}
 
 // Records longer than this are not kept in a thread's reused Event.
 constexpr size_t kLargeRecord = 64 << 10;
@@ -251,25 +276,21 @@ class DetectorImpl : public Detector {
       JudgeCall(event, /*located=*/false, absl::OkStatus(), v);
       return;  // the event alone showed it: no state was read
     }
-    // Callbacks below may not call back in; a callback may judge with
-    // another detector, so the marker is restored, not cleared.
-    const Detector* const outer = judging_detector;
-    judging_detector = this;
-    absl::Status located = absl::OkStatus();
-    const bool locate_first = MayBeCompute(event);
-    if (locate_first) located = Locate(event, &v->origin, &v->error);
     {
+      const JudgingMark mark(this);  // callbacks below may not call back in
+      absl::Status located = absl::OkStatus();
+      const bool locate_first = MayBeCompute(event);
+      if (locate_first) located = Locate(event, &v->origin, &v->error);
       internal::MutexLock lock(&mu_);
       if (sweep_due) SweepIfDue();
       JudgeCall(event, locate_first, located, v);
     }
-    judging_detector = outer;
     if (v->explanation.empty()) {
       internal::Explain(*v, options_.training, &v->explanation);
     }
   }
 
-  bool Reentered() const { return judging_detector == this; }
+  bool Reentered() const { return Judging(this); }
 
   void JudgeRecord(absl::string_view json, Verdict* v) override {
     // Each thread reads into its own Event, whose strings keep their memory
@@ -280,6 +301,14 @@ class DetectorImpl : public Detector {
     std::optional<Event> nested;
     const bool mine = !reused_busy;
     Event& event = mine ? reused : nested.emplace();
+    // Let go of the reused Event on every way out, a throwing callback's
+    // too; after a large record, give its memory back rather than keep it
+    // for the thread's lifetime (no field is longer than its record).
+    absl::Cleanup release = [mine, large = json.size() > kLargeRecord] {
+      if (!mine) return;
+      reused_busy = false;
+      if (large) reused = Event();
+    };
     reused_busy = true;
     absl::Status read = ParseCloudTrailRecord(json, &event);
     if (read.ok()) {
@@ -290,11 +319,6 @@ class DetectorImpl : public Detector {
       v->error = std::string(read.message());
       v->explanation = absl::StrCat("record could not be read: ", v->error);
     }
-    if (!mine) return;
-    reused_busy = false;
-    // A field cannot be longer than its record: after a large record, the
-    // memory is given back rather than kept for the thread's lifetime.
-    if (json.size() > kLargeRecord) reused = Event();
   }
 
   absl::Time watermark() const override {

@@ -262,12 +262,18 @@ class BadInputTest(unittest.TestCase):
         bad_identity = dict(EC2_RECORD, userIdentity="root")
         bad_source = dict(EC2_RECORD, sourceIPAddress=12345)
         lines = [json.dumps(x) for x in (no_time, bad_identity, bad_source)]
-        r, out = self.scan(self.path("fields.jsonl", "\n".join(lines)))
+        p = self.path("fields.jsonl", "\n".join(lines))
+        r, out = self.scan(p)
         self.assertEqual(r.returncode, 0)
         self.assertEqual([v["outcome"] for v in out], ["invalid"] * 3)
         self.assertIn("eventTime", out[0]["error"])
         self.assertIn("userIdentity", out[1]["error"])
         self.assertIn("sourceIPAddress", out[2]["error"])
+        # The location leads both the error and the explanation.
+        self.assertTrue(out[1]["error"].startswith(p + ":2: "),
+                        out[1]["error"])
+        self.assertTrue(out[1]["explanation"].startswith(
+            p + ":2: record could not be read: "), out[1]["explanation"])
 
     def test_address_that_is_not_an_address(self):
         odd = dict(EC2_RECORD, sourceIPAddress="300.1.2.3")

@@ -3,6 +3,7 @@
 #include "offregion/detector.h"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -582,6 +583,81 @@ TEST(DetectorGeo, CallbackMayJudgeRecordsWithAnotherDetector) {
   EXPECT_EQ(inventory->inner_verdict.event_id, "inner");
   EXPECT_EQ(inventory->inner_verdict.account, "444455556666");
   EXPECT_EQ(inventory->inner_verdict.outcome, Outcome::kNotApplicable);
+}
+
+// A cycle through two detectors' callbacks: A's inventory judges with B,
+// whose geo provider judges with A again. The inner call into A is
+// refused; nothing deadlocks.
+class JudgingInventory : public HomeResolver {
+ public:
+  std::optional<HomeAnswer> Resolve(const HomeQuery&) const override {
+    if (next != nullptr)
+      through = next->Judge(Ec2Call(Day(1), "198.51.100.5", "b"));
+    return HomeAnswer{"eu-west-1", HomeSource::kInventory};
+  }
+  Detector* next = nullptr;
+  mutable Verdict through;
+};
+
+class JudgingGeo : public GeoProvider {
+ public:
+  absl::StatusOr<GeoInfo> Lookup(const IpAddress&) const override {
+    if (back != nullptr)
+      returned = back->Judge(Ec2Call(Day(1), "198.51.100.6", "a-again"));
+    return GeoInfo();
+  }
+  absl::string_view name() const override { return "judging"; }
+  Detector* back = nullptr;
+  mutable Verdict returned;
+};
+
+TEST(DetectorGeo, CycleThroughTwoDetectorsIsRefused) {
+  auto inventory = std::make_shared<JudgingInventory>();
+  auto geo = std::make_shared<JudgingGeo>();
+  auto a = DetectorWithInventory(inventory);
+  Options options;
+  options.activation = absl::ZeroDuration();
+  options.locator = CloudRanges::Empty();
+  options.geo = geo;
+  options.geo_cache_entries = 0;
+  auto b = Detector::Create(std::move(options)).value();
+  inventory->next = b.get();
+  geo->back = a.get();
+  Verdict v = a->Judge(Ec2Call(Day(1), "198.51.100.1", "a"));
+  EXPECT_EQ(v.event_id, "a");
+  EXPECT_EQ(v.home_region, "eu-west-1");
+  EXPECT_EQ(inventory->through.event_id, "b");
+  EXPECT_EQ(inventory->through.outcome, Outcome::kUnresolved);
+  EXPECT_EQ(geo->returned.event_id, "a-again");
+  EXPECT_EQ(geo->returned.outcome, Outcome::kInvalid);
+  EXPECT_EQ(geo->returned.error,
+            "the detector was called from inside one of its own callbacks");
+}
+
+// An inventory that throws once.
+class ThrowingInventory : public HomeResolver {
+ public:
+  std::optional<HomeAnswer> Resolve(const HomeQuery&) const override {
+    if (throws-- > 0) throw std::runtime_error("inventory down");
+    return HomeAnswer{"eu-west-1", HomeSource::kInventory};
+  }
+  mutable int throws = 1;
+};
+
+TEST(DetectorGeo, DetectorIsUsableAfterACallbackThrew) {
+  auto detector = DetectorWithInventory(std::make_shared<ThrowingInventory>());
+  const std::string record = R"({"eventID": "r",
+      "eventTime": "2026-03-01T00:00:00Z", "eventName": "ListBuckets",
+      "userIdentity": {"type": "AssumedRole", "accountId": "111122223333",
+        "arn": "arn:aws:sts::111122223333:assumed-role/web/i-0a1b2c3d4e5f60718",
+        "sessionContext": {"ec2RoleDelivery": "2.0"}},
+      "sourceIPAddress": "198.51.100.1"})";
+  EXPECT_THROW(detector->JudgeRecord(record), std::runtime_error);
+  Verdict v = detector->JudgeRecord(record);
+  EXPECT_EQ(v.outcome, Outcome::kAlert);
+  EXPECT_EQ(v.home_region, "eu-west-1");
+  EXPECT_EQ(detector->stats().dedup_entries, 1u);
+  EXPECT_TRUE(detector->SaveToString().size() > 0);
 }
 
 TEST(DetectorCreate, RejectsNegativePeriods) {
