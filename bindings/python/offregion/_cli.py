@@ -5,10 +5,10 @@ on standard output exactly as the library writes them, a summary on
 standard error; 0 done, 1 a file could not be read at all, 2 bad usage,
 3 the verdicts or the state could not be written.
 
-One difference the C ABI forces: the CLI prefixes the error of a record
-that was read but is not a valid CloudTrail record with its location
-("FILE:LINE: record has no eventTime"); the reader of the C ABI does not
-hand out locations, so here that error has no prefix.
+One difference the C ABI forces: the CLI prefixes the error and the
+explanation of a record that was read but is not a valid CloudTrail record
+with its location ("FILE:LINE: record has no eventTime"); the reader of the
+C ABI does not hand out locations, so here they have no prefix.
 """
 
 import argparse

@@ -109,8 +109,9 @@ class CliTest(unittest.TestCase):
         cli, python = self.both(["--all", "--no-default-geo", path])
         want = [json.loads(line) for line in cli.stdout.splitlines()]
         for verdict, location in zip(want, (f"{path}:1: ", f"{path}:3: ")):
-            self.assertTrue(verdict["error"].startswith(location))
-            verdict["error"] = verdict["error"][len(location):]
+            for field in ("error", "explanation"):
+                self.assertTrue(verdict[field].startswith(location))
+                verdict[field] = verdict[field][len(location):]
         self.assertEqual(
             [json.loads(line) for line in python.stdout.splitlines()], want)
 
