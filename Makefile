@@ -55,5 +55,6 @@ bench: build
 	$(BUILD)/bin/geo_benchmark
 	$(BUILD)/bin/state_benchmark
 	$(BUILD)/bin/pipeline_benchmark --benchmark_repetitions=5 \
+	  --benchmark_enable_random_interleaving=true \
 	  --benchmark_report_aggregates_only=true
 	python3 bench/python_vs_cli.py
