@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/testing/events.h"
 
 namespace offregion {
 namespace {
@@ -32,26 +33,8 @@ constexpr char kGeo[] =
     "198.51.100.0/24,US,64502,EXAMPLE-ISP-US\n"
     "192.0.2.0/24,US,14618,EXAMPLE-SAME-ASN\n";
 
-absl::Time Day(int day, int hour = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, 3, 1, hour, 0, 0),
-                         absl::UTCTimeZone()) +
-         absl::Hours(24 * (day - 1));
-}
-
-Event Ec2Call(absl::Time time, std::string source, std::string id) {
-  Event e;
-  e.time = time;
-  e.event_id = std::move(id);
-  e.event_name = "ListBuckets";
-  e.identity_type = "AssumedRole";
-  e.account = "111122223333";
-  e.identity = "arn:aws:iam::111122223333:role/web";
-  e.session_name = "i-0a1b2c3d4e5f60718";
-  e.ec2_role_delivery = true;
-  e.call_region = "us-east-1";
-  e.source = std::move(source);
-  return e;
-}
+using ::offregion::testing::Day;
+using ::offregion::testing::Ec2Call;
 
 Event Issuance(absl::Time time, std::string issuer, std::string session) {
   Event e;

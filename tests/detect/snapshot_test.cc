@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "offregion/detector.h"
+#include "tests/testing/events.h"
 #include "tests/testing/message_has.h"
 
 namespace offregion {
@@ -27,23 +28,11 @@ constexpr char kRanges[] = R"({"prefixes": [{"ip_prefix": "3.80.0.0/12",
   "region": "us-east-1", "service": "EC2",
   "network_border_group": "us-east-1"}]})";
 
-absl::Time Day(int day, int hour = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, 3, 1, hour, 0, 0),
-                         absl::UTCTimeZone()) +
-         absl::Hours(24 * (day - 1));
-}
+using ::offregion::testing::Day;
 
 Event Call(absl::Time time, const std::string& source, int n) {
-  Event e;
-  e.time = time;
-  e.event_id = absl::StrCat("e-", n);
-  e.identity_type = "AssumedRole";
-  e.account = "111122223333";
-  e.identity = "arn:aws:iam::111122223333:role/web";
-  e.session_name = "i-0a1b2c3d4e5f60718";
-  e.ec2_role_delivery = true;
-  e.call_region = "us-east-1";
-  e.source = source;
+  Event e = testing::Ec2Call(time, source, absl::StrCat("e-", n));
+  e.event_name.clear();
   return e;
 }
 
