@@ -20,8 +20,12 @@
 // state is swept by it: threads should feed streams of about the same time.
 // A caller's inventory runs under the lock and must not call the same
 // detector: such a call is refused (an invalid verdict, an error status,
-// empty stats) rather than deadlocking. A Verdict or Event passed in to be
-// filled belongs to the calling thread.
+// empty stats) rather than deadlocking, also through other detectors'
+// callbacks on the same thread. Two detectors whose callbacks judge with
+// each other, entered from opposite ends by two threads at once, wait on
+// each other's lock for ever: let callbacks judge only with detectors that
+// never come back. A Verdict or Event passed in to be filled belongs to
+// the calling thread.
 //
 //   offregion::Options options;
 //   options.activation = absl::ZeroDuration();

@@ -307,7 +307,9 @@ class DetectorImpl : public Detector {
     absl::Cleanup release = [mine, large = json.size() > kLargeRecord] {
       if (!mine) return;
       reused_busy = false;
-      if (large) reused = Event();
+      if (large) {
+        Event discarded = std::move(reused);  // takes the memory along
+      }
     };
     reused_busy = true;
     absl::Status read = ParseCloudTrailRecord(json, &event);

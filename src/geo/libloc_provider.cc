@@ -56,17 +56,22 @@ std::string CountryOrEmpty(const char* code) {
   return std::string(text);
 }
 
+// libloc counts references without atomics and writes buffers shared by
+// the whole process during a lookup (ThreadSanitizer shows the latter):
+// one lookup at a time, across every provider.
+internal::Mutex& LibLocLock() {
+  static internal::Mutex* mu = new internal::Mutex();
+  return *mu;
+}
+
 }  // namespace
 
 struct LibLocProvider::Handle {
   loc_ctx* ctx = nullptr;
   loc_database* db = nullptr;
-  // libloc counts references without atomics and writes static buffers
-  // during a lookup (ThreadSanitizer shows the latter): one lookup at a
-  // time.
-  internal::Mutex mu;
 
   ~Handle() {
+    internal::MutexLock lock(&LibLocLock());
     if (db != nullptr) loc_database_unref(db);
     if (ctx != nullptr) loc_unref(ctx);
   }
@@ -74,10 +79,12 @@ struct LibLocProvider::Handle {
   // The names of the ASes looked up so far: libloc searches its AS table
   // on every call, and real trails repeat a few networks. There are fewer
   // than 120,000 ASes, so the map stays bounded.
-  absl::flat_hash_map<uint32_t, std::string> as_names ABSL_GUARDED_BY(mu);
+  // Guarded by LibLocLock().
+  absl::flat_hash_map<uint32_t, std::string> as_names;
 
   // Returns the name of AS `asn`, or "" when the database has none.
-  std::string AsName(uint32_t asn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  // REQUIRES: LibLocLock() is held.
+  std::string AsName(uint32_t asn) {
     auto it = as_names.find(asn);
     if (it != as_names.end()) return it->second;
     loc_as* as = nullptr;
@@ -103,6 +110,7 @@ absl::StatusOr<std::unique_ptr<LibLocProvider>> LibLocProvider::Open(
   if (file == nullptr) return absl::ErrnoToStatus(errno, path);
 
   auto handle = std::make_unique<Handle>();
+  internal::MutexLock lock(&LibLocLock());
   if (loc_new(&handle->ctx) != 0) {
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": cannot create a libloc context"));
@@ -121,7 +129,7 @@ absl::StatusOr<GeoInfo> LibLocProvider::Lookup(const IpAddress& address) const {
   in6_addr key;  // IPv4 is already in its IPv4-mapped form
   std::memcpy(key.s6_addr, address.bytes().data(), sizeof(key.s6_addr));
 
-  internal::MutexLock lock(&handle_->mu);
+  internal::MutexLock lock(&LibLocLock());
   loc_network* network = nullptr;
   int result = loc_database_lookup(handle_->db, &key, &network);
   if (result < 0) {

@@ -859,7 +859,13 @@ absl::Status ReadRecordWith(ParserState& state, absl::string_view json,
 absl::Status ReadRecord(absl::string_view json, Event* event) {
   thread_local ParserState state;
   absl::Status status = ReadRecordWith(state, json, event);
-  if (json.size() > kLargeRecord) state = ParserState();
+  if (json.size() > kLargeRecord) {
+    // Moving out takes the memory along (assigning an empty object would
+    // leave the strings' capacity in place); fresh parsers replace the
+    // moved-out ones.
+    ParserState discarded = std::move(state);
+    state = ParserState();
+  }
   return status;
 }
 
