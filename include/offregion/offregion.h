@@ -25,8 +25,9 @@
  *  8. Thread safety: an options handle is used by one thread at a time. A
  *     detector may be used by any number of threads at once: the state
  *     steps of judging take one lock inside, and each call sees the state
- *     every earlier call left. Verdicts, verdict lists and readers are used by
- * one thread at a time, and are independent of each other and of the detector.
+ *     every earlier call left. Verdicts, verdict lists and readers are
+ *     used by one thread at a time, and are independent of each other and
+ *     of the detector.
  *
  * Not supported: custom profile stores and dedup caches (C++ only), GCP
  * and Azure records.
