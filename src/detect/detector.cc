@@ -342,13 +342,9 @@ class DetectorImpl : public Detector {
   // Returns false for events that are surely not a compute-attached
   // identity's own calls, so that their source need not be located.
   static bool MayBeCompute(const Event& event) {
-    if (event.kind != RecordKind::kApiCall) return false;
-    if (event.identity_class == IdentityClass::kNone) return false;
-    if (event.identity_class == IdentityClass::kUnknown &&
-        event.identity_type != "AssumedRole") {
-      return false;
-    }
-    return internal::ServiceActor(event).empty();
+    return event.kind == RecordKind::kApiCall &&
+           internal::MayBeComputeAttached(event) &&
+           internal::ServiceActor(event).empty();
   }
 
   // Judges the call of `event` into *v. Holds mu_, unless the event alone
@@ -599,15 +595,14 @@ void DetectorImpl::JudgeCall(const Event& event, bool located,
                          options_.inventory.get(), &v->explanation);
   v->identity_class = c.identity_class;
   v->compute_id.assign(c.compute_id.data(), c.compute_id.size());
-  if (c.identity_class == IdentityClass::kNone ||
-      !internal::ServiceActor(event).empty()) {
+  const absl::string_view actor = internal::ServiceActor(event);
+  if (c.identity_class == IdentityClass::kNone || !actor.empty()) {
     if (located) {  // the source is not part of such a verdict
       StartOrigin(event.source, &v->origin);
       v->error.clear();
     }
     if (c.identity_class != IdentityClass::kNone) {
-      absl::StrAppend(&v->explanation, "call made by ",
-                      internal::ServiceActor(event),
+      absl::StrAppend(&v->explanation, "call made by ", actor,
                       " on the identity's behalf");
     }
     return;
