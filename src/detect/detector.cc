@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "offregion/cloudtrail.h"
 #include "offregion/config.h"
+#include "src/common/join_key.h"
 #include "src/common/mutex.h"
 #include "src/detect/classify.h"
 #include "src/detect/explain.h"
@@ -129,15 +130,6 @@ void StartVerdict(const Event& event, Verdict* v) {
   StartOrigin(event.source, &v->origin);
   v->unusual_country = false;
   v->unusual_asn = false;
-}
-
-// Sets *key to the parts joined by '|', keeping its memory; returns it.
-template <typename... Parts>
-const std::string& JoinKey(std::string* key, const std::string& first,
-                           const Parts&... rest) {
-  key->assign(first);
-  ((key->append(1, '|').append(rest)), ...);
-  return *key;
 }
 
 bool IsInside(const Origin& origin, Provider home_provider,
@@ -560,7 +552,7 @@ void DetectorImpl::Decide(const Event& event, Verdict* v) {
   v->variation = ChooseVariation(*v, event.provider);
   v->severity = options_.severities[static_cast<size_t>(v->variation)];
   const std::string& key =
-      JoinKey(&dedup_key_, v->account, v->identity, v->compute_id);
+      internal::JoinKey(&dedup_key_, v->account, v->identity, v->compute_id);
   v->alert_id = AlertId(event, key);
   std::optional<DedupEntry> last = options_.dedup_cache->Find(key);
   if (last && absl::AbsDuration(event.time - last->time) < options_.dedup &&
@@ -617,7 +609,7 @@ void DetectorImpl::JudgeCall(const Event& event, bool located,
     return;
   }
   const std::string& profile_key =
-      JoinKey(&profile_key_, v->account, v->identity);
+      internal::JoinKey(&profile_key_, v->account, v->identity);
   std::optional<HomeAnswer> home = ResolveHome(event, c);
   if (home) {
     v->home_region = home->region;

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "src/common/join_key.h"
 
 namespace offregion::internal {
 namespace {
@@ -24,23 +25,13 @@ int64_t DayOf(absl::Time time) {
 absl::string_view SessionKey(absl::string_view account, absl::string_view role,
                              absl::string_view session_name) {
   thread_local std::string key;
-  key.clear();
-  key.append(account.data(), account.size())
-      .append(1, '|')
-      .append(role.data(), role.size())
-      .append(1, '|')
-      .append(session_name.data(), session_name.size());
-  return key;
+  return JoinKey(&key, account, role, session_name);
 }
 
 absl::string_view ComputeKey(absl::string_view account,
                              absl::string_view compute_id) {
   thread_local std::string key;
-  key.clear();
-  key.append(account.data(), account.size())
-      .append(1, '|')
-      .append(compute_id.data(), compute_id.size());
-  return key;
+  return JoinKey(&key, account, compute_id);
 }
 
 }  // namespace
